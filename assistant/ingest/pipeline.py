@@ -1,0 +1,136 @@
+"""paths -> index: extract, clean, describe, chunk, embed, store; one report per file.
+
+Idempotent: an unchanged file (same bytes hash) is skipped; a changed file's new chunks are stored
+before its old ones are deleted, so a failure leaves the previous version searchable."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.errors import AssistantError, DocumentError
+from assistant.index import Index
+from assistant.ingest.chunk import chunk_document, passage_text
+from assistant.ingest.clean import clean_pages
+from assistant.ingest.describe import describe
+from assistant.ingest.extract import read_pdf
+from assistant.manifest import DocumentEntry
+from assistant.types import Chunk, FileReport
+
+log = logging.getLogger(__name__)
+INGESTIBLE = {".pdf"}
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the PDFs under folders (sorted); a missing path is an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in INGESTIBLE and p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise AssistantError(f"{path}: no such file or folder; check the path")
+    return files
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> list[FileReport]:
+    """Ingest every file; a bad file gets a failed report and the others go on."""
+    reports = []
+    for path in expand_paths(paths):
+        try:
+            reports.append(ingest_file(index, path, progress))
+        except DocumentError as exc:
+            log.info("failed: %s", exc)
+            reports.append(FileReport(path.name, "failed", error=str(exc)))
+    return reports
+
+
+def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
+    seconds: dict[str, float] = {}
+    with _timed(seconds, "extract"):
+        raw = read_pdf(path)
+    previous = index.manifest.documents.get(raw.file)
+    if previous and previous.doc_id == raw.doc_id and index.store.ids_of(raw.doc_id) >= set(previous.chunk_ids):
+        return _report(previous, "unchanged", seconds)
+    with _timed(seconds, "clean"):
+        cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
+        info = describe(raw, cleaned)
+    with _timed(seconds, "chunk"):
+        chunks = chunk_document(
+            info, cleaned.lines, raw.outline, index.settings.chunking, index.embedder.count_tokens
+        )
+    if not chunks:
+        raise DocumentError(raw.file, "has no text left after cleaning", "check that it is the right file")
+    _store(index, chunks, seconds, progress)
+    entry = DocumentEntry(
+        doc_id=info.doc_id, file=info.file, title=info.title, doc_type=info.doc_type,
+        language=info.language, pages=info.pages,
+        articles=len({c.article for c in chunks if c.article}),
+        chunk_ids=[c.chunk_id for c in chunks], source=str(path.resolve()),
+    )
+    with _timed(seconds, "store"):
+        if previous:
+            stale = set(previous.chunk_ids) - set(entry.chunk_ids)
+            index.store.delete(sorted(stale))
+        index.manifest.documents[info.file] = entry
+        index.manifest.save()
+    return _report(entry, "replaced" if previous else "ingested", seconds)
+
+
+def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progress: bool) -> None:
+    """Embed into the cache (the slow, visible step), then upsert (LangChain re-reads the cache).
+
+    On failure, remove what this version added and the manifest still names the previous chunks."""
+    embedder = index.embedder
+    bar = tqdm(total=len(chunks), desc=chunks[0].file[:40], unit="chunk", disable=not progress, leave=False)
+    embedder.on_batch = bar.update
+    try:
+        with _timed(seconds, "embed"):
+            embedder.embed_documents([passage_text(c) for c in chunks])
+        with _timed(seconds, "store"):
+            index.store.add(chunks)
+    except BaseException:
+        keep = index.known_ids()
+        index.store.delete([c.chunk_id for c in chunks if c.chunk_id not in keep])
+        raise
+    finally:
+        embedder.on_batch = None
+        bar.close()
+
+
+def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
+    """Remove documents by file name (as listed by `assistant docs`)."""
+    reports = []
+    for name in files:
+        entry = index.manifest.documents.get(Path(name).name)
+        if entry is None:
+            known = ", ".join(sorted(index.manifest.documents)) or "none"
+            raise AssistantError(f"{name}: not in the index (indexed: {known}); see `assistant docs`")
+        index.store.delete(sorted(index.store.ids_of(entry.doc_id) | set(entry.chunk_ids)))
+        del index.manifest.documents[entry.file]
+        index.manifest.save()
+        reports.append(_report(entry, "removed", {}))
+    return reports
+
+
+def _report(entry: DocumentEntry, status: str, seconds: dict[str, float]) -> FileReport:
+    return FileReport(
+        file=entry.file, status=status, pages=entry.pages, chunks=len(entry.chunk_ids),  # type: ignore[arg-type]
+        articles=entry.articles, doc_type=entry.doc_type, language=entry.language,
+        title=entry.title, seconds=seconds,
+    )

@@ -1,0 +1,111 @@
+"""Chunks <-> Chroma through `langchain_chroma.Chroma`: the only module that touches chromadb.
+
+The collection is named from a hash of the chunking and embedding settings, and always receives
+vectors from our own embedder (never Chroma's default embedding function, which would download)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.embed import CachedEmbeddings
+from assistant.ingest.chunk import passage_text
+from assistant.types import Chunk, Hit
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
+    """Flat metadata (Chroma accepts no None and no lists): lists become JSON strings."""
+    return {
+        "chunk_id": chunk.chunk_id,
+        "doc_id": chunk.doc_id,
+        "file": chunk.file,
+        "title": chunk.title,
+        "doc_type": chunk.doc_type,
+        "language": chunk.language,
+        "page_start": chunk.page_start,
+        "page_end": chunk.page_end,
+        "article": chunk.article or "",
+        "heading": chunk.heading,
+        "reform_notes": json.dumps(chunk.reform_notes, ensure_ascii=False),
+        "concordances": json.dumps(chunk.concordances, ensure_ascii=False),
+        "part": chunk.part,
+        "parts": chunk.parts,
+    }
+
+
+def chunk_from_record(document: str, meta: dict[str, Any]) -> Chunk:
+    """Inverse of `chunk_metadata` + `passage_text` (the stored document starts with the header line)."""
+    return Chunk(
+        chunk_id=str(meta["chunk_id"]),
+        doc_id=str(meta["doc_id"]),
+        file=str(meta["file"]),
+        title=str(meta["title"]),
+        doc_type=meta["doc_type"],
+        language=str(meta["language"]),
+        page_start=int(meta["page_start"]),
+        page_end=int(meta["page_end"]),
+        article=str(meta["article"]) or None,
+        heading=str(meta["heading"]),
+        text=document.split("\n", 1)[1] if "\n" in document else document,
+        reform_notes=tuple(json.loads(str(meta.get("reform_notes") or "[]"))),
+        concordances=tuple(json.loads(str(meta.get("concordances") or "[]"))),
+        part=int(meta.get("part", 1)),
+        parts=int(meta.get("parts", 1)),
+    )
+
+
+class Store:
+    """A Chroma collection of chunks in `<index>/chroma`, reached through LangChain."""
+
+    def __init__(self, index_dir: Path, collection: str, embedder: CachedEmbeddings) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        self.embedder = embedder
+        client = chromadb.PersistentClient(
+            path=str(index_dir / "chroma"),
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+        )
+        self.vectors = Chroma(
+            client=client,
+            collection_name=collection,
+            embedding_function=embedder,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    def add(self, chunks: list[Chunk], batch: int = 64, on_batch: Callable[[int], None] | None = None) -> None:
+        """Embed (through the cache) and upsert, in batches so progress can be shown."""
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            self.vectors.add_texts(
+                texts=[passage_text(c) for c in part],
+                metadatas=[chunk_metadata(c) for c in part],
+                ids=[c.chunk_id for c in part],
+            )
+            if on_batch:
+                on_batch(len(part))
+
+    def delete(self, chunk_ids: list[str]) -> None:
+        for start in range(0, len(chunk_ids), 500):
+            self.vectors.delete(ids=chunk_ids[start : start + 500])
+
+    def ids_of(self, doc_id: str) -> set[str]:
+        return set(self.vectors.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def count(self) -> int:
+        return len(self.vectors.get(include=[])["ids"])
+
+    def search(self, query: str, k: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
+        """Dense search: cosine similarity of the e5 query vector to the passage vectors."""
+        vector = self.embedder.embed_query(query)
+        found = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        return [
+            Hit(rank, round(1.0 - float(distance), 4), chunk_from_record(doc.page_content, doc.metadata))
+            for rank, (doc, distance) in enumerate(found, start=1)
+        ]

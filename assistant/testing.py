@@ -1,0 +1,44 @@
+"""Deterministic fakes shipped with the package, for tests and for trying the pipeline quickly."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+
+from langchain_core.embeddings import Embeddings
+
+_WORD = re.compile(r"\w+")
+
+
+class HashEmbeddings(Embeddings):
+    """Bag of hashed, accent-folded words: same text, same vector; shared words, closer vectors.
+
+    Not a semantic model: it exists so tests run fast and deterministically without model weights.
+    """
+
+    model_id = "hash-bow-256"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dim
+        folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+        for word in _WORD.findall(folded):
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            index = int.from_bytes(digest[:4], "little") % self.dim
+            vector[index] += 1.0 if digest[4] % 2 else -1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+    def count_tokens(self, text: str) -> int:
+        """Roughly what a multilingual subword tokenizer gives for Spanish or French."""
+        return len(text) // 3 + 2

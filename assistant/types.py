@@ -1,0 +1,83 @@
+"""Data that moves through the pipeline: frozen dataclasses with stable ids, no third-party imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DocType = Literal["constitution", "law", "regulation", "plan", "report", "notes"]
+LEGAL_DOC_TYPES: frozenset[str] = frozenset({"constitution", "law", "regulation"})
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Text of one physical PDF page (1-based number)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One cleaned line of text and the physical page it came from."""
+
+    page: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """What ingestion learned about a document before chunking it."""
+
+    doc_id: str  # sha256 of the file's bytes (first 16 hex digits)
+    file: str  # the file name as ingested, without directories
+    title: str
+    doc_type: DocType
+    language: str  # "es" | "fr" | "en"
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A unit of retrieval: one legal article (or part of it) or one report passage."""
+
+    chunk_id: str  # content hash: doc, page and text
+    doc_id: str
+    file: str
+    title: str
+    doc_type: DocType
+    language: str
+    page_start: int
+    page_end: int
+    article: str | None  # "Art. 92", "Art. 10 bis"; None outside legislation
+    heading: str  # "LIBRO PRIMERO > TÍTULO IV > CAPÍTULO SEGUNDO"
+    text: str  # the text that is embedded and shown
+    reform_notes: tuple[str, ...] = ()
+    concordances: tuple[str, ...] = ()  # CONCORDANCIAS / JURISPRUDENCIA, kept out of `text`
+    part: int = 1  # 1-based part number when a long article is split
+    parts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A chunk returned by a search, with its rank and score."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+
+
+@dataclass(slots=True)
+class FileReport:
+    """Outcome of ingesting one file, for the final table and `--json`."""
+
+    file: str
+    status: Literal["ingested", "unchanged", "replaced", "failed", "removed"]
+    pages: int = 0
+    chunks: int = 0
+    articles: int = 0
+    doc_type: str = ""
+    language: str = ""
+    title: str = ""
+    error: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
