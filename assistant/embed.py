@@ -4,6 +4,7 @@ and an on-disk cache keyed by model and text hash so re-ingestion never re-embed
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -69,6 +70,10 @@ class SentenceTransformerEmbeddings(Embeddings):
     @property
     def model(self) -> Any:
         if self._model is None:
+            # Offline by construction: never let the hub client reach out for a model or its metadata.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:
@@ -88,6 +93,10 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    @property
+    def window(self) -> int:
+        return int(self.model.max_seq_length)
 
 
 class CachedEmbeddings(Embeddings):
@@ -139,6 +148,10 @@ class CachedEmbeddings(Embeddings):
     def count_tokens(self, text: str) -> int:
         counter = getattr(self.inner, "count_tokens", None)
         return int(counter(text)) if counter else len(text) // 3 + 2
+
+    def window(self, default: int) -> int:
+        """The model's input window in tokens (its own when it says, else the setting)."""
+        return int(getattr(self.inner, "window", default))
 
 
 def make_embedder(settings: EmbeddingSettings, cache_dir: Path) -> CachedEmbeddings:

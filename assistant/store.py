@@ -92,6 +92,7 @@ class Store:
                 on_batch(len(part))
 
     def delete(self, chunk_ids: list[str]) -> None:
+        chunk_ids = sorted(set(chunk_ids))
         for start in range(0, len(chunk_ids), 500):
             self.vectors.delete(ids=chunk_ids[start : start + 500])
 

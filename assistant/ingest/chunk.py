@@ -3,6 +3,7 @@ token budget, splitting long articles at paragraph, then sentence, then word bou
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -48,7 +49,19 @@ def chunk_document(
     for block in blocks:
         if block.lines:
             chunks.extend(_chunk_block(info, block, settings, count_tokens))
-    return chunks
+    return _unique_ids(chunks)
+
+
+def _unique_ids(chunks: list[Chunk]) -> list[Chunk]:
+    """Identical text on the same page (two repealed articles, say) gets '-2', '-3' suffixes."""
+    seen: dict[str, int] = {}
+    unique = []
+    for chunk in chunks:
+        seen[chunk.chunk_id] = seen.get(chunk.chunk_id, 0) + 1
+        if seen[chunk.chunk_id] > 1:
+            chunk = dataclasses.replace(chunk, chunk_id=f"{chunk.chunk_id}-{seen[chunk.chunk_id]}")
+        unique.append(chunk)
+    return unique
 
 
 def paragraphs(lines: list[Line]) -> list[_Unit]:

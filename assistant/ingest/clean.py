@@ -85,13 +85,18 @@ def _drop_vendor_notice(lines: list[Line], vendor: set[str]) -> tuple[list[Line]
     first_page = lines[0].page
     paragraph: list[int] = []
     drop: set[int] = set()
+    dropped_last = False
     for index, line in enumerate(lines):
         if line.page > first_page + 1:
             break
         paragraph.append(index)
         if line.text.endswith((".", ":")):
             text = " ".join(lines[i].text for i in paragraph).lower()
-            if len(text) > 80 and any(name in text.replace(" ", "") for name in vendor):
+            # A web address ending a line ("www.vendor.") splits the notice: its tail goes with it.
+            dropped_last = (len(text) > 80 or dropped_last) and any(
+                name in text.replace(" ", "") for name in vendor
+            )
+            if dropped_last:
                 drop.update(paragraph)
             paragraph = []
     notice = " ".join(lines[i].text for i in sorted(drop))

@@ -7,7 +7,7 @@ from collections import Counter
 
 from assistant.ingest.clean import Cleaned
 from assistant.ingest.extract import RawDocument
-from assistant.ingest.legal import count_articles
+from assistant.ingest.legal import ARTICLE, STRUCTURE, count_articles
 from assistant.types import DocType, DocumentInfo
 
 _WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœü']+")
@@ -54,6 +54,8 @@ def _title(raw: RawDocument, cleaned: Cleaned) -> str:
     first_page = [ln.text for ln in cleaned.lines[:12] if ln.page == cleaned.lines[0].page]
     parts: list[str] = []
     for text in first_page:
+        if STRUCTURE.match(text) or ARTICLE.match(text) or len(parts) == 3:
+            break
         if text.isupper() or (parts and parts[-1].endswith((",", " DE", " Y", " DEL"))):
             parts.append(text)
         elif parts:
@@ -64,7 +66,8 @@ def _title(raw: RawDocument, cleaned: Cleaned) -> str:
 
 def _guess_type(title: str, file: str, cleaned: Cleaned) -> DocType:
     name = f"{title} {file}".lower()
-    if count_articles(cleaned.lines) >= 10:
+    articles = count_articles(cleaned.lines)
+    if articles >= 3 and articles >= len({line.page for line in cleaned.lines}) / 2:
         if re.search(r"^constitu|constitución de la república|constitution de la", name):
             return "constitution"
         if "reglamento" in name or "règlement" in name:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,18 +44,28 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+# PDFium joins a word hyphenated at a line end and marks the join with U+FFFE ("explota\ufffeción").
+_SOFT_JOIN = re.compile(r"(?<=[a-záéíóúñü])\ufffe(?=[a-záéíóúñü])")
+
+
 def normalise_text(text: str) -> str:
-    """NFC, one kind of hyphen and space, no carriage returns."""
-    return unicodedata.normalize("NFC", text).translate(_CHAR_FIXES)
+    """NFC, hyphenation joins undone, one kind of hyphen and space, no carriage returns."""
+    return unicodedata.normalize("NFC", _SOFT_JOIN.sub("", text)).translate(_CHAR_FIXES)
 
 
-def read_pdf(path: Path) -> RawDocument:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a DocumentError naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(path.name, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+
+
+def read_pdf(path: Path, data: bytes | None = None) -> RawDocument:
     """Read a PDF's pages and metadata, or raise DocumentError saying what to do."""
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(name, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+    if data is None:
+        data = read_bytes(path)
     if not data:
         raise DocumentError(name, "the file is empty (0 bytes)", "copy the document again and re-run ingest")
     if b"%PDF-" not in data[:1024]:

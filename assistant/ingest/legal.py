@@ -86,14 +86,19 @@ def split_articles(lines: list[Line]) -> list[Block]:
     state = _State()
     blocks: list[Block] = [Block(None, "")]
     previous = ""
+    skip = -1
     for index, line in enumerate(lines):
         text = line.text
+        if index == skip:
+            previous = text
+            continue  # the title line of a structural heading, already in the heading path
         match = ARTICLE.match(text)
         if match and _opens_article(match, state, previous):
             blocks.append(_open_article(match, state, line))
-        elif _structure(text, lines, index, state):
+        elif consumed := _structure(text, lines, index, state):
             blocks.append(Block(None, _heading(state)))
             state.mode = "body"
+            skip = index + consumed - 1
         elif CONCORDANCE.match(text):
             state.mode = "concordance"
         elif state.mode == "concordance":
@@ -125,6 +130,8 @@ def _opens_article(match: re.Match[str], state: _State, previous: str) -> bool:
     key = _sort_key(match)
     if key == state.number:
         return False  # the same article quoted again in its own note
+    if state.number and key[0] == state.number[0]:
+        return True  # 'Art. 92.1', 'Art. 92 bis', 'Art. 92-A' after 'Art. 92' (any order)
     if state.number and state.mode == "note" and key[0] > state.number[0] + 1:
         return False  # a note quoting a later article; the real next article follows its predecessor
     return not state.number or key > state.number or key[0] == 1  # a new law restarts at 1
@@ -143,14 +150,16 @@ def _open_article(match: re.Match[str], state: _State, line: Line) -> Block:
     return Block(article, _heading(state), [line])
 
 
-def _structure(text: str, lines: list[Line], index: int, state: _State) -> bool:
-    """Update the heading path on 'TÍTULO IV' (+ its title line) or 'DISPOSICIONES ...'."""
+def _structure(text: str, lines: list[Line], index: int, state: _State) -> int:
+    """Update the heading path on 'TÍTULO IV' (+ its title line) or 'DISPOSICIONES ...'.
+
+    Returns how many lines the heading used (0: not a heading)."""
     if DISPOSITIONS.match(text):
         state.dispositions = text
-        return True
+        return 1
     match = STRUCTURE.match(text)
     if not match:
-        return False
+        return 0
     level = _LEVELS[match.group("label").lower()]
     title = ""
     if index + 1 < len(lines):
@@ -161,7 +170,7 @@ def _structure(text: str, lines: list[Line], index: int, state: _State) -> bool:
     state.path[level] = f"{text}: {title}" if title else text
     for deeper in range(level + 1, len(state.path)):
         state.path[deeper] = ""
-    return True
+    return 2 if title else 1
 
 
 def _is_title(text: str) -> bool:

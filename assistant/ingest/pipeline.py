@@ -18,8 +18,9 @@ from assistant.index import Index
 from assistant.ingest.chunk import chunk_document, passage_text
 from assistant.ingest.clean import clean_pages
 from assistant.ingest.describe import describe
-from assistant.ingest.extract import read_pdf
+from assistant.ingest.extract import file_digest, read_bytes, read_pdf
 from assistant.manifest import DocumentEntry
+from assistant.settings import ChunkingSettings
 from assistant.types import Chunk, FileReport
 
 log = logging.getLogger(__name__)
@@ -63,17 +64,17 @@ def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> 
 def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
     seconds: dict[str, float] = {}
     with _timed(seconds, "extract"):
-        raw = read_pdf(path)
-    previous = index.manifest.documents.get(raw.file)
-    if previous and previous.doc_id == raw.doc_id and index.store.ids_of(raw.doc_id) >= set(previous.chunk_ids):
+        data = read_bytes(path)
+    previous = index.manifest.documents.get(path.name)
+    if previous and previous.doc_id == file_digest(data) and _complete(index, previous):
         return _report(previous, "unchanged", seconds)
+    with _timed(seconds, "extract"):
+        raw = read_pdf(path, data)
     with _timed(seconds, "clean"):
         cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
         info = describe(raw, cleaned)
     with _timed(seconds, "chunk"):
-        chunks = chunk_document(
-            info, cleaned.lines, raw.outline, index.settings.chunking, index.embedder.count_tokens
-        )
+        chunks = chunk_document(info, cleaned.lines, raw.outline, _chunking(index), index.embedder.count_tokens)
     if not chunks:
         raise DocumentError(raw.file, "has no text left after cleaning", "check that it is the right file")
     _store(index, chunks, seconds, progress)
@@ -90,6 +91,18 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
         index.manifest.documents[info.file] = entry
         index.manifest.save()
     return _report(entry, "replaced" if previous else "ingested", seconds)
+
+
+def _chunking(index: Index) -> ChunkingSettings:
+    """Chunking settings with the budget capped below the embedding model's window."""
+    chunking = index.settings.chunking
+    window = index.embedder.window(index.settings.embedding.max_tokens)
+    return chunking.model_copy(update={"max_tokens": min(chunking.max_tokens, window - 8)})
+
+
+def _complete(index: Index, entry: DocumentEntry) -> bool:
+    """The store holds every chunk the manifest lists for this document."""
+    return index.store.ids_of(entry.doc_id) >= set(entry.chunk_ids)
 
 
 def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progress: bool) -> None:

@@ -1,0 +1,77 @@
+"""Benchmark (not a test): ingest the real PDFs into a fresh index, then re-ingest them unchanged.
+
+Writes evals/results/bench-ingest.json: seconds per stage (extract, clean, chunk, embed, store),
+pages/s, chunks/s, peak memory and the unchanged re-ingest time.
+
+    python scripts/bench_ingest.py [--corpus ../shared/corpus-real] [--backend e5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.index import Index
+from assistant.ingest.pipeline import ingest_paths
+from assistant.settings import EmbeddingSettings, Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-real")
+    parser.add_argument("--backend", default="e5", choices=["e5", "hash"])
+    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results" / "bench-ingest.json")
+    args = parser.parse_args()
+    files = sorted(args.corpus.glob("*.pdf"))
+    if not files:
+        raise SystemExit(f"no PDFs in {args.corpus}")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(index_dir=Path(tmp), embedding=EmbeddingSettings(backend=args.backend))
+        start = time.perf_counter()
+        reports = ingest_paths(Index(settings), files, progress=True)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        again = ingest_paths(Index(settings), files, progress=False)
+        unchanged = time.perf_counter() - start
+    stages: dict[str, float] = {}
+    for report in reports:
+        for stage, seconds in report.seconds.items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    pages = sum(r.pages for r in reports)
+    chunks = sum(r.chunks for r in reports)
+    non_embed = sum(v for k, v in stages.items() if k != "embed")
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "backend": args.backend,
+        "files": [
+            {"file": r.file, "status": r.status, "pages": r.pages, "chunks": r.chunks,
+             "articles": r.articles, "seconds": {k: round(v, 3) for k, v in r.seconds.items()}}
+            for r in reports
+        ],
+        "pages": pages,
+        "chunks": chunks,
+        "seconds_total": round(first, 2),
+        "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
+        "share_not_embedding": round(non_embed / first, 4),
+        "pages_per_second": round(pages / first, 2),
+        "chunks_per_second": round(chunks / first, 2),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "unchanged_reingest_seconds": round(unchanged, 3),
+        "unchanged_statuses": sorted({r.status for r in again}),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in result.items() if k != "files"}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+import shutil
+
+import pytest
+
+from assistant.errors import AssistantError, DocumentError
+from assistant.index import Index
+from assistant.ingest.extract import read_pdf
+from assistant.ingest.pipeline import ingest_paths, remove_documents
+from tests import pdfs
+
+
+def _status(reports):
+    return {r.file: r.status for r in reports}
+
+
+def test_ingest_stores_chunks_with_metadata(index, law, report):
+    reports = ingest_paths(index, [law, report], progress=False)
+    assert _status(reports) == {"ley-prueba.pdf": "ingested", "informe-prueba.pdf": "ingested"}
+    law_report = next(r for r in reports if r.file == "ley-prueba.pdf")
+    assert (law_report.pages, law_report.articles, law_report.doc_type) == (3, 7, "law")
+    assert index.store.count() == sum(r.chunks for r in reports)
+    hits = index.store.search("Sanción para el delito de trata de personas", k=3)
+    top = hits[0].chunk
+    assert (top.file, top.article, top.page_start, top.title) == ("ley-prueba.pdf", "Art. 92", 2,
+                                                                 "LEY DE PRUEBA CONTRA LA TRATA")
+    assert "Registro Oficial Suplemento 599" in top.reform_notes[0]
+
+
+def test_reingesting_an_unchanged_file_does_nothing(index, law):
+    ingest_paths(index, [law], progress=False)
+    computed, count = index.embedder.computed, index.store.count()
+    again = Index(index.settings)  # a new process would start like this
+    assert _status(ingest_paths(again, [law], progress=False)) == {"ley-prueba.pdf": "unchanged"}
+    assert again.embedder.computed == 0 and index.embedder.computed == computed
+    assert again.store.count() == count
+
+
+def test_a_changed_file_replaces_its_chunks_and_reuses_cached_vectors(index, law):
+    ingest_paths(index, [law], progress=False)
+    old_ids = set(index.manifest.documents["ley-prueba.pdf"].chunk_ids)
+    pages = [list(p) for p in pdfs.LAW_PAGES]
+    pages[2].append("Art. 96.- Disposición nueva.- Texto añadido en la segunda versión.")
+    pdfs.law_pdf(law, pages)
+    fresh = Index(index.settings)
+    assert _status(ingest_paths(fresh, [law], progress=False)) == {"ley-prueba.pdf": "replaced"}
+    new_ids = set(fresh.manifest.documents["ley-prueba.pdf"].chunk_ids)
+    assert new_ids != old_ids
+    assert fresh.store.count() == len(new_ids)  # no stale chunk of the first version is left
+    # only the changed text was embedded again (the cache is keyed by passage text)
+    assert 0 < fresh.embedder.computed < len(new_ids)
+
+
+def test_a_failing_new_version_keeps_the_old_one(index, law, tmp_path):
+    ingest_paths(index, [law], progress=False)
+    before = index.store.count()
+    pdfs.corrupt_pdf(tmp_path / "broken.pdf", law)
+    shutil.copy(tmp_path / "broken.pdf", law)
+    reports = ingest_paths(Index(index.settings), [law], progress=False)
+    assert _status(reports) == {"ley-prueba.pdf": "failed"}
+    assert Index(index.settings).store.count() == before
+    assert Index(index.settings).store.search("trata de personas", k=1)[0].chunk.file == "ley-prueba.pdf"
+
+
+def test_a_store_failure_rolls_back_the_new_chunks(index, law, monkeypatch):
+    ingest_paths(index, [law], progress=False)
+    before = index.store.count()
+    pdfs.law_pdf(law, [*pdfs.LAW_PAGES, ["Art. 97.- Otra versión.- Con texto nuevo."]])
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    fresh = Index(index.settings)
+    original_add = fresh.store.add
+
+    def add_then_fail(chunks, **kwargs):
+        original_add(chunks[:3])
+        boom()
+
+    monkeypatch.setattr(fresh.store, "add", add_then_fail)
+    with pytest.raises(RuntimeError):
+        ingest_paths(fresh, [law], progress=False)
+    assert Index(index.settings).store.count() == before
+
+
+def test_bad_files_fail_one_by_one_and_the_rest_is_ingested(index, law, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "vacio.pdf").write_bytes(b"")
+    (bad / "texto.pdf").write_text("esto no es un PDF", encoding="utf-8")
+    pdfs.corrupt_pdf(bad / "roto.pdf", law)
+    pdfs.encrypted_pdf(bad / "cifrado.pdf", law)
+    pdfs.scanned_pdf(bad / "escaneado.pdf")
+    shutil.copy(law, bad / "buena.pdf")
+    reports = {r.file: r for r in ingest_paths(index, [bad], progress=False)}
+    assert reports["buena.pdf"].status == "ingested"
+    expected = {
+        "vacio.pdf": "empty (0 bytes)",
+        "texto.pdf": "not a PDF",
+        "roto.pdf": "damaged",
+        "cifrado.pdf": "encrypted with a password",
+        "escaneado.pdf": "no text layer",
+    }
+    for name, problem in expected.items():
+        error = reports[name].error
+        assert reports[name].status == "failed"
+        assert error.startswith(f"{name}: ") and problem in error, error
+        assert "\n" not in error and ";" in error  # one line: what failed; what to do
+    assert set(index.manifest.documents) == {"buena.pdf"}
+
+
+def test_read_pdf_names_the_file_and_the_action(tmp_path):
+    with pytest.raises(DocumentError) as info:
+        read_pdf(pdfs.scanned_pdf(tmp_path / "scan.pdf"))
+    assert "scan.pdf" in str(info.value) and "OCR" in str(info.value)
+
+
+def test_remove_a_document(index, law, report):
+    ingest_paths(index, [law, report], progress=False)
+    remove_documents(index, ["ley-prueba.pdf"])
+    fresh = Index(index.settings)
+    assert set(fresh.manifest.documents) == {"informe-prueba.pdf"}
+    assert {h.chunk.file for h in fresh.store.search("trata de personas", k=10)} == {"informe-prueba.pdf"}
+    with pytest.raises(AssistantError, match="not in the index"):
+        remove_documents(fresh, ["ley-prueba.pdf"])
+
+
+def test_missing_path_is_an_error(index, tmp_path):
+    with pytest.raises(AssistantError, match="no such file"):
+        ingest_paths(index, [tmp_path / "nada"], progress=False)
