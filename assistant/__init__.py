@@ -1,3 +1,3 @@
-"""Mission assistant: local, cited retrieval over Spanish and French sources on illegal mining and trafficking."""
+"""Mission assistant: local, cited retrieval over sources on illegal mining and trafficking in Ecuador."""
 
 __version__ = "0.1.0"

@@ -24,7 +24,9 @@ SAMPLE_QUERIES = (
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, help="index directory (default: $ASSISTANT_INDEX_DIR or index/)")
+    common.add_argument(
+        "--index", type=Path, help="index directory (default: $ASSISTANT_INDEX_DIR or index/)"
+    )
     common.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     parser = argparse.ArgumentParser(
@@ -43,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", metavar="QUESTION")
     p.add_argument("--k", type=int, default=10, help="number of hits (default 10)")
     p = sub.add_parser(
-        "run", parents=[common],
+        "run",
+        parents=[common],
         help="the main job: ingest the bundled corpus if the index is empty, then run sample searches",
     )
     p.add_argument("--query", action="append", help="question to search (repeatable)")
@@ -54,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
-        settings = Settings() if args.index is None else Settings(index_dir=args.index)
+        settings = Settings() if args.index is None else Settings(index_dir=args.index)  # type: ignore[call-arg]
     except ValidationError as exc:
         print(f"error: invalid setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
@@ -92,13 +95,24 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     docs = list(_index(settings).manifest.documents.values())
     if args.json:
-        print(json.dumps([{k: v for k, v in asdict(d).items() if k != "chunk_ids"} | {"chunks": len(d.chunk_ids)}
-                          for d in docs], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {k: v for k, v in asdict(d).items() if k != "chunk_ids"} | {"chunks": len(d.chunk_ids)}
+                    for d in docs
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     if not docs:
         print(f"No documents in {settings.index_dir}; run 'assistant ingest corpus/'.")
     for d in docs:
-        print(f"{d.file:44} {d.doc_type:12} {d.language:3} {d.pages:4} p. {len(d.chunk_ids):5} chunks  {d.title[:50]}")
+        print(
+            f"{d.file:44} {d.doc_type:12} {d.language:3} {d.pages:4} p. "
+            f"{len(d.chunk_ids):5} chunks  {d.title[:50]}"
+        )
     return 0
 
 
@@ -110,7 +124,11 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError("The question is empty; write what you are looking for.")
     hits = index.store.search(args.query, k=args.k)
     if args.json:
-        print(json.dumps({"query": args.query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {"query": args.query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False, indent=1
+            )
+        )
     else:
         _print_hits(args.query, hits)
     return 0
@@ -135,14 +153,27 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-COMMANDS = {"ingest": cmd_ingest, "remove": cmd_remove, "docs": cmd_docs, "search": cmd_search, "run": cmd_run}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "remove": cmd_remove,
+    "docs": cmd_docs,
+    "search": cmd_search,
+    "run": cmd_run,
+}
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
     c = hit.chunk
     return {
-        "rank": hit.rank, "score": hit.score, "chunk_id": c.chunk_id, "file": c.file, "title": c.title,
-        "page_start": c.page_start, "page_end": c.page_end, "article": c.article, "heading": c.heading,
+        "rank": hit.rank,
+        "score": hit.score,
+        "chunk_id": c.chunk_id,
+        "file": c.file,
+        "title": c.title,
+        "page_start": c.page_start,
+        "page_end": c.page_end,
+        "article": c.article,
+        "heading": c.heading,
         "text": c.text,
     }
 
@@ -172,7 +203,10 @@ def _print_reports(reports: list[FileReport], as_json: bool) -> None:
         return
     print(f"{'file':44} {'status':10} {'type':12} {'lang':4} {'pages':>5} {'chunks':>6} {'articles':>8}")
     for r in reports:
-        print(f"{r.file[:44]:44} {r.status:10} {r.doc_type:12} {r.language:4} {r.pages:5} {r.chunks:6} {r.articles:8}")
+        print(
+            f"{r.file[:44]:44} {r.status:10} {r.doc_type:12} {r.language:4} "
+            f"{r.pages:5} {r.chunks:6} {r.articles:8}"
+        )
     failed = [r for r in reports if r.status == "failed"]
     for r in failed:
         print(f"error: {r.error}", file=sys.stderr)

@@ -123,10 +123,13 @@ class CachedEmbeddings(Embeddings):
         for start in range(0, len(missing), self.batch_size):
             batch = missing[start : start + self.batch_size]
             vectors = self.inner.embed_documents([texts[i] for i in batch])
-            rows = [(keys[i], np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(batch, vectors)]
+            rows = [
+                (keys[i], np.asarray(v, dtype=np.float32).tobytes())
+                for i, v in zip(batch, vectors, strict=True)
+            ]
             with self._lock, self._db:
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-            found.update({keys[i]: list(map(float, v)) for i, v in zip(batch, vectors)})
+            found.update({keys[i]: list(map(float, v)) for i, v in zip(batch, vectors, strict=True)})
             self.computed += len(batch)
             if self.on_batch:
                 self.on_batch(len(batch))

@@ -38,14 +38,18 @@ class ChunkingSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_tokens: int = Field(
-        450, ge=64, le=8000,
+        450,
+        ge=64,
+        le=8000,
         description="Largest chunk in model tokens, header included (must be below the window).",
     )
     overlap_tokens: int = Field(
         60, ge=0, le=1000, description="Tokens repeated between consecutive parts of a long article."
     )
     repeat_share: float = Field(
-        0.3, gt=0, le=1,
+        0.3,
+        gt=0,
+        le=1,
         description="A line at the same place on at least this share of pages is a running "
         "header, footer or watermark, and is removed.",
     )
@@ -54,9 +58,7 @@ class ChunkingSettings(BaseModel):
 class Settings(BaseSettings):
     """All settings; environment variables use the prefix ASSISTANT_ and `__` for nesting."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid"
-    )
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid")
 
     index_dir: Path = Field(Path("index"), description="Where the Chroma data and manifest live.")
     corpus_dir: Path = Field(

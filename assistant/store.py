@@ -79,7 +79,9 @@ class Store:
             collection_metadata={"hnsw:space": "cosine"},
         )
 
-    def add(self, chunks: list[Chunk], batch: int = 64, on_batch: Callable[[int], None] | None = None) -> None:
+    def add(
+        self, chunks: list[Chunk], batch: int = 64, on_batch: Callable[[int], None] | None = None
+    ) -> None:
         """Embed (through the cache) and upsert, in batches so progress can be shown."""
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 DocType = Literal["constitution", "law", "regulation", "plan", "report", "notes"]
+Status = Literal["ingested", "unchanged", "replaced", "failed", "removed"]
 LEGAL_DOC_TYPES: frozenset[str] = frozenset({"constitution", "law", "regulation"})
 
 
@@ -72,7 +73,7 @@ class FileReport:
     """Outcome of ingesting one file, for the final table and `--json`."""
 
     file: str
-    status: Literal["ingested", "unchanged", "replaced", "failed", "removed"]
+    status: Status
     pages: int = 0
     chunks: int = 0
     articles: int = 0

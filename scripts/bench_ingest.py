@@ -53,8 +53,14 @@ def main() -> None:
         "machine": f"{platform.machine()}, {platform.python_version()}",
         "backend": args.backend,
         "files": [
-            {"file": r.file, "status": r.status, "pages": r.pages, "chunks": r.chunks,
-             "articles": r.articles, "seconds": {k: round(v, 3) for k, v in r.seconds.items()}}
+            {
+                "file": r.file,
+                "status": r.status,
+                "pages": r.pages,
+                "chunks": r.chunks,
+                "articles": r.articles,
+                "seconds": {k: round(v, 3) for k, v in r.seconds.items()},
+            }
             for r in reports
         ],
         "pages": pages,

@@ -32,7 +32,7 @@ def report(tmp_path: Path) -> Path:
     return pdfs.report_pdf(tmp_path / "informe-prueba.pdf")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def real_corpus() -> Path:
     if not REAL_CORPUS.is_dir():
         pytest.skip(f"the real PDFs are not at {REAL_CORPUS} (they sit beside the project in CI)")

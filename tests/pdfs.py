@@ -63,9 +63,18 @@ LAW_PAGES: list[list[str]] = [
 ]
 
 REPORT_SECTIONS = [
-    ("1. Contexto", ["La minería ilegal de oro afecta los ríos de la Amazonía.", "El mercurio se acumula en los peces."]),
-    ("2. Hallazgos", ["Las comunidades ribereñas están expuestas.", "Se recomienda un monitoreo comunitario."]),
-    ("3. Recomendaciones", ["Fortalecer la Fiscalía especializada.", "Apoyar la restauración participativa."]),
+    (
+        "1. Contexto",
+        ["La minería ilegal de oro afecta los ríos de la Amazonía.", "El mercurio se acumula en los peces."],
+    ),
+    (
+        "2. Hallazgos",
+        ["Las comunidades ribereñas están expuestas.", "Se recomienda un monitoreo comunitario."],
+    ),
+    (
+        "3. Recomendaciones",
+        ["Fortalecer la Fiscalía especializada.", "Apoyar la restauración participativa."],
+    ),
 ]
 
 

@@ -1,3 +1,5 @@
+import itertools
+
 from assistant.ingest.chunk import chunk_document, paragraphs, passage_text
 from assistant.ingest.clean import clean_pages
 from assistant.ingest.describe import describe
@@ -15,25 +17,38 @@ def _chunks(lines: list[Line], **settings: int):
 
 
 def test_paragraphs_join_wrapped_lines_and_split_list_items():
-    lines = [Line(1, "Art. 1.- La pena será:"), Line(1, "1. De uno a tres años si el"),
-             Line(2, "daño es leve."), Line(2, "2. De tres a cinco años.")]
+    lines = [
+        Line(1, "Art. 1.- La pena será:"),
+        Line(1, "1. De uno a tres años si el"),
+        Line(2, "daño es leve."),
+        Line(2, "2. De tres a cinco años."),
+    ]
     units = paragraphs(lines)
-    assert [u.text for u in units] == ["Art. 1.- La pena será:", "1. De uno a tres años si el daño es leve.",
-                                       "2. De tres a cinco años."]
+    assert [u.text for u in units] == [
+        "Art. 1.- La pena será:",
+        "1. De uno a tres años si el daño es leve.",
+        "2. De tres a cinco años.",
+    ]
     assert (units[1].page_start, units[1].page_end) == (1, 2)
 
 
 def test_long_article_is_split_within_budget_with_overlap_and_pages():
-    numerals = [Line(1 + i // 10, f"{i + 1}. Numeral {i + 1} de la norma sobre minería ilegal y ríos.") for i in range(40)]
-    chunks = _chunks([Line(1, "Art. 260.- Actividad ilícita de recursos mineros.- Será sancionada:"), *numerals],
-                     max_tokens=200, overlap_tokens=40)
+    numerals = [
+        Line(1 + i // 10, f"{i + 1}. Numeral {i + 1} de la norma sobre minería ilegal y ríos.")
+        for i in range(40)
+    ]
+    chunks = _chunks(
+        [Line(1, "Art. 260.- Actividad ilícita de recursos mineros.- Será sancionada:"), *numerals],
+        max_tokens=200,
+        overlap_tokens=40,
+    )
     assert len(chunks) > 2
     assert {c.article for c in chunks} == {"Art. 260"}
     assert [c.part for c in chunks] == list(range(1, len(chunks) + 1))
     assert all(c.parts == len(chunks) for c in chunks)
     assert all(COUNT(passage_text(c)) <= 200 for c in chunks)
     # consecutive parts share their boundary paragraph, and pages follow the text
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in itertools.pairwise(chunks):
         assert before.text.split("\n")[-1] in after.text
     assert chunks[0].page_start == 1 and chunks[-1].page_end == 4
 
@@ -52,8 +67,12 @@ def test_chunk_ids_are_content_hashes_and_unique():
 
 
 def test_passage_text_has_document_article_and_section():
-    chunk = _chunks([Line(1, "SECCIÓN SEGUNDA"), Line(1, "Trata de personas"), Line(1, "Art. 92.- Sanción.")])[0]
-    assert passage_text(chunk).split("\n")[0] == "Ley de prueba · Art. 92 · SECCIÓN SEGUNDA: Trata de personas"
+    chunk = _chunks(
+        [Line(1, "SECCIÓN SEGUNDA"), Line(1, "Trata de personas"), Line(1, "Art. 92.- Sanción.")]
+    )[0]
+    assert (
+        passage_text(chunk).split("\n")[0] == "Ley de prueba · Art. 92 · SECCIÓN SEGUNDA: Trata de personas"
+    )
 
 
 def test_law_pdf_articles_pages_and_notes(law):
@@ -63,13 +82,22 @@ def test_law_pdf_articles_pages_and_notes(law):
     assert (info.doc_type, info.language, info.title) == ("law", "es", "LEY DE PRUEBA CONTRA LA TRATA")
     chunks = chunk_document(info, cleaned.lines, raw.outline, ChunkingSettings(), COUNT)
     by_article = {c.article: c for c in chunks if c.article}
-    assert list(by_article) == ["Art. 91", "Art. 92", "Art. 92.1", "Art. 92 bis",
-                                "Art. innumerado 1 tras Art. 92 bis", "Art. 94-A", "Art. 95"]
+    assert list(by_article) == [
+        "Art. 91",
+        "Art. 92",
+        "Art. 92.1",
+        "Art. 92 bis",
+        "Art. innumerado 1 tras Art. 92 bis",
+        "Art. 94-A",
+        "Art. 95",
+    ]
     assert (by_article["Art. 92"].page_start, by_article["Art. 92 bis"].page_start) == (2, 3)
     art92 = by_article["Art. 92"]
     assert "Registro Oficial Suplemento 599" in art92.reform_notes[0]
     assert "trece a dieciséis" not in art92.text  # the previous version lives in the note only
-    assert "Gaceta Judicial" not in art92.text and art92.concordances == ("Gaceta Judicial, TRATA, 04-jul-2019",)
+    assert "Gaceta Judicial" not in art92.text and art92.concordances == (
+        "Gaceta Judicial, TRATA, 04-jul-2019",
+    )
     assert by_article["Art. 92.1"].text.endswith("Art. 77 de este Código y las normas de la Constitución.")
     assert all("Descargado" not in c.text and "Página" not in c.text for c in chunks)
 
@@ -80,8 +108,11 @@ def test_report_sections_follow_the_outline(report):
     info = describe(raw, cleaned)
     chunks = chunk_document(info, cleaned.lines, raw.outline, ChunkingSettings(), COUNT)
     assert info.doc_type == "report"
-    assert [(c.heading, c.page_start) for c in chunks] == [("1. Contexto", 1), ("2. Hallazgos", 2),
-                                                          ("3. Recomendaciones", 3)]
+    assert [(c.heading, c.page_start) for c in chunks] == [
+        ("1. Contexto", 1),
+        ("2. Hallazgos", 2),
+        ("3. Recomendaciones", 3),
+    ]
     assert all(c.article is None for c in chunks)
     assert "Informe de misión de prueba" not in " ".join(c.text for c in chunks)  # running header
 

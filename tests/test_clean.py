@@ -1,8 +1,6 @@
 from assistant.ingest.clean import clean_pages, line_shape
 from assistant.ingest.extract import normalise_text, read_pdf
 from assistant.types import Page
-from tests import pdfs
-
 
 WORDS = ["uno", "dos", "tres", "cuatro", "cinco"]
 
@@ -10,7 +8,12 @@ WORDS = ["uno", "dos", "tres", "cuatro", "cinco"]
 def _pages(n: int) -> list[Page]:
     watermark = ["Descargado", "gratuitamente desde", "www.vendor.com.", "ec"]
     return [
-        Page(i, "\n".join([*watermark, f"Art. {i}.- Texto {WORDS[i - 1]}.", f"Fin {WORDS[i - 1]}.", f"Página {i}"]))
+        Page(
+            i,
+            "\n".join(
+                [*watermark, f"Art. {i}.- Texto {WORDS[i - 1]}.", f"Fin {WORDS[i - 1]}.", f"Página {i}"]
+            ),
+        )
         for i in range(1, n + 1)
     ]
 
@@ -27,8 +30,10 @@ def test_repeated_edge_lines_and_page_numbers_are_removed():
 
 def test_a_line_repeated_in_the_middle_of_pages_is_kept():
     # 'CONCORDANCIAS:' recurs on every page but never at the same place from the edges.
-    pages = [Page(i, "\n".join(["Cabecera"] + ["texto"] * i + ["CONCORDANCIAS:"] + ["más texto"] * (9 - i)))
-             for i in range(1, 8)]
+    pages = [
+        Page(i, "\n".join(["Cabecera"] + ["texto"] * i + ["CONCORDANCIAS:"] + ["más texto"] * (9 - i)))
+        for i in range(1, 8)
+    ]
     texts = [line.text for line in clean_pages(pages).lines]
     assert texts.count("CONCORDANCIAS:") == 7
     assert "Cabecera" not in texts

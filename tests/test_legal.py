@@ -110,8 +110,9 @@ def test_heading_path_reform_notes_and_concordances():
     assert art92.concordances == ["CÓDIGO CIVIL (LIBRO I), Arts. 303"]
     assert [line.text for line in art92.lines][-1].startswith("1. Con pena")
     # a new chapter replaces the section below the title
-    assert blocks["Art. 93"].heading.endswith("TÍTULO IV: INFRACCIONES EN PARTICULAR > CAPÍTULO SEGUNDO: "
-                                             "Delitos contra la humanidad")
+    assert blocks["Art. 93"].heading.endswith(
+        "TÍTULO IV: INFRACCIONES EN PARTICULAR > CAPÍTULO SEGUNDO: Delitos contra la humanidad"
+    )
 
 
 def test_list_item_after_a_note_returns_to_the_article_body():
@@ -128,4 +129,7 @@ def test_list_item_after_a_note_returns_to_the_article_body():
 
 def test_innumerado_articles_are_named_after_their_predecessor():
     lines = _lines("Art. 29.- Atenuantes.- Texto.", "Art. ... (1).- Para los delitos de trata.")
-    assert [b.article for b in split_articles(lines) if b.article] == ["Art. 29", "Art. innumerado 1 tras Art. 29"]
+    assert [b.article for b in split_articles(lines) if b.article] == [
+        "Art. 29",
+        "Art. innumerado 1 tras Art. 29",
+    ]

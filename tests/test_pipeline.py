@@ -21,8 +21,12 @@ def test_ingest_stores_chunks_with_metadata(index, law, report):
     assert index.store.count() == sum(r.chunks for r in reports)
     hits = index.store.search("Sanción para el delito de trata de personas", k=3)
     top = hits[0].chunk
-    assert (top.file, top.article, top.page_start, top.title) == ("ley-prueba.pdf", "Art. 92", 2,
-                                                                 "LEY DE PRUEBA CONTRA LA TRATA")
+    assert (top.file, top.article, top.page_start, top.title) == (
+        "ley-prueba.pdf",
+        "Art. 92",
+        2,
+        "LEY DE PRUEBA CONTRA LA TRATA",
+    )
     assert "Registro Oficial Suplemento 599" in top.reform_notes[0]
 
 

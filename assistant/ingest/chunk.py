@@ -113,9 +113,7 @@ def _fit(units: list[_Unit], budget: int, count_tokens: TokenCounter) -> list[_U
     return fitted
 
 
-def _pack(
-    units: list[_Unit], budget: int, overlap: int, count_tokens: TokenCounter
-) -> list[list[_Unit]]:
+def _pack(units: list[_Unit], budget: int, overlap: int, count_tokens: TokenCounter) -> list[list[_Unit]]:
     """Greedy packing; a new group starts with the previous group's last units up to `overlap` tokens."""
     sizes = [count_tokens(u.text) + 1 for u in units]
     groups: list[list[int]] = []
@@ -127,7 +125,10 @@ def _pack(
             carried: list[int] = []
             carried_tokens = 0
             for previous in reversed(current):
-                if carried_tokens + sizes[previous] > overlap or carried_tokens + sizes[previous] + size > budget:
+                if (
+                    carried_tokens + sizes[previous] > overlap
+                    or carried_tokens + sizes[previous] + size > budget
+                ):
                     break
                 carried.insert(0, previous)
                 carried_tokens += sizes[previous]

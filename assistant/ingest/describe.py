@@ -13,7 +13,23 @@ from assistant.types import DocType, DocumentInfo
 _WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœü']+")
 _STOPWORDS = {
     "es": {"el", "la", "los", "las", "de", "del", "que", "y", "en", "por", "con", "para", "una", "se", "su"},
-    "fr": {"le", "la", "les", "des", "du", "de", "et", "en", "est", "une", "pour", "que", "qui", "dans", "sur"},
+    "fr": {
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "et",
+        "en",
+        "est",
+        "une",
+        "pour",
+        "que",
+        "qui",
+        "dans",
+        "sur",
+    },
     "en": {"the", "of", "and", "to", "in", "is", "that", "for", "with", "on", "are", "by", "this", "be"},
 }
 DOC_TYPES: tuple[DocType, ...] = ("constitution", "law", "regulation", "plan", "report", "notes")
@@ -27,10 +43,11 @@ def describe(raw: RawDocument, cleaned: Cleaned) -> DocumentInfo:
     keywords = raw.metadata.get("keywords", "")
     title = _title(raw, cleaned)
     language = _keyword(_KEYWORD_LANG, keywords) or detect_language(body)
-    doc_type = _keyword(_KEYWORD_TYPE, keywords)
-    if doc_type not in DOC_TYPES:
-        doc_type = _guess_type(title, raw.file, cleaned)
-    return DocumentInfo(raw.doc_id, raw.file, title, doc_type, language, len(raw.pages))  # type: ignore[arg-type]
+    keyword_type = _keyword(_KEYWORD_TYPE, keywords)
+    doc_type = next((t for t in DOC_TYPES if t == keyword_type), None) or _guess_type(
+        title, raw.file, cleaned
+    )
+    return DocumentInfo(raw.doc_id, raw.file, title, doc_type, language, len(raw.pages))
 
 
 def detect_language(text: str) -> str:

@@ -58,7 +58,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise DocumentError(path.name, f"cannot be read ({exc.strerror})", "check the path and permissions") from exc
+        raise DocumentError(
+            path.name, f"cannot be read ({exc.strerror})", "check the path and permissions"
+        ) from exc
 
 
 def read_pdf(path: Path, data: bytes | None = None) -> RawDocument:
@@ -92,9 +94,11 @@ def _read_metadata(path: Path, name: str) -> tuple[dict[str, str], list[OutlineE
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise DocumentError(
-                name, "is encrypted with a password", "save an unprotected copy (print to PDF) and ingest that"
+                name,
+                "is encrypted with a password",
+                "save an unprotected copy (print to PDF) and ingest that",
             )
-        info = reader.metadata or {}
+        info: dict[str, object] = dict(reader.metadata or {})
         metadata = {
             key.lstrip("/").lower(): normalise_text(str(value)).strip()
             for key, value in info.items()
@@ -105,7 +109,8 @@ def _read_metadata(path: Path, name: str) -> tuple[dict[str, str], list[OutlineE
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(
-            name, f"is damaged and cannot be parsed ({type(exc).__name__})",
+            name,
+            f"is damaged and cannot be parsed ({type(exc).__name__})",
             "re-download or re-export the PDF and ingest it again",
         ) from exc
     return metadata, outline
@@ -124,15 +129,19 @@ def _flatten_outline(reader: object) -> list[OutlineEntry]:
                 walk(item, level + 1)
                 continue
             try:
-                page = reader.get_destination_page_number(item) + 1  # type: ignore[arg-type]
+                number = reader.get_destination_page_number(item)  # type: ignore[arg-type]
                 title = normalise_text(str(item.title)).strip()  # type: ignore[attr-defined]
-            except Exception:  # noqa: BLE001 - outlines are often malformed; they are optional
+            except Exception as exc:  # outlines are often malformed; they are optional
+                log.debug("outline entry skipped: %s", exc)
                 continue
+            if number is None:
+                continue
+            page = number + 1
             entries.append(OutlineEntry(title, level, page))
 
     try:
         walk(list(reader.outline), 1)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.debug("outline unreadable: %s", exc)
     return entries
 
@@ -146,10 +155,14 @@ def _read_pages(data: bytes, name: str) -> list[Page]:
         message = str(exc).lower()
         if "password" in message:
             raise DocumentError(
-                name, "is encrypted with a password", "save an unprotected copy (print to PDF) and ingest that"
+                name,
+                "is encrypted with a password",
+                "save an unprotected copy (print to PDF) and ingest that",
             ) from exc
         raise DocumentError(
-            name, f"is damaged and cannot be opened ({exc})", "re-download or re-export the PDF and ingest it again"
+            name,
+            f"is damaged and cannot be opened ({exc})",
+            "re-download or re-export the PDF and ingest it again",
         ) from exc
     try:
         pages = []

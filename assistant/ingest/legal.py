@@ -18,8 +18,17 @@ ARTICLE = re.compile(
     \s*(?P<sep>\.\s?-|\.(?=\s|$)|-(?=\s)|:|(?=\s+[A-ZÁÉÍÓÚÑ"(]))""",
     re.VERBOSE,
 )
-_LEVELS = {"libro": 0, "título": 1, "titulo": 1, "capítulo": 2, "capitulo": 2,
-           "sección": 3, "seccion": 3, "parágrafo": 4, "paragrafo": 4}
+_LEVELS = {
+    "libro": 0,
+    "título": 1,
+    "titulo": 1,
+    "capítulo": 2,
+    "capitulo": 2,
+    "sección": 3,
+    "seccion": 3,
+    "parágrafo": 4,
+    "paragrafo": 4,
+}
 STRUCTURE = re.compile(
     r"^(?P<label>LIBRO|T[ÍI]TULO|CAP[ÍI]TULO|SECCI[ÓO]N|PAR[ÁA]GRAFO)(?:\s+[\wÁÉÍÓÚÑáéíóúñ]+){0,2}$",
     re.IGNORECASE,
@@ -118,12 +127,12 @@ def split_articles(lines: list[Line]) -> list[Block]:
 def _opens_article(match: re.Match[str], state: _State, previous: str) -> bool:
     if _QUOTE_INTRO.search(previous):
         return False  # quoted text of a previous version or of an amended law
-    rest = match.string[match.end():].lstrip()
+    rest = match.string[match.end() :].lstrip()
     if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "(¿"):
         # 'Art. 114.- de la Constitución: "..."' is a reference and '"La ..."' a quote, unless it is
         # exactly the next article (the Constitution's Art. 30 starts in lowercase).
         successor = bool(state.number) and _sort_key(match)[0] == state.number[0] + 1
-        if rest[0] in "\"\u201c«" or not successor:
+        if rest[0] in '"\u201c«' or not successor:
             return False
     if match.group("innum"):
         return True

@@ -21,7 +21,7 @@ from assistant.ingest.describe import describe
 from assistant.ingest.extract import file_digest, read_bytes, read_pdf
 from assistant.manifest import DocumentEntry
 from assistant.settings import ChunkingSettings
-from assistant.types import Chunk, FileReport
+from assistant.types import Chunk, FileReport, Status
 
 log = logging.getLogger(__name__)
 INGESTIBLE = {".pdf"}
@@ -74,15 +74,22 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
         cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
         info = describe(raw, cleaned)
     with _timed(seconds, "chunk"):
-        chunks = chunk_document(info, cleaned.lines, raw.outline, _chunking(index), index.embedder.count_tokens)
+        chunks = chunk_document(
+            info, cleaned.lines, raw.outline, _chunking(index), index.embedder.count_tokens
+        )
     if not chunks:
         raise DocumentError(raw.file, "has no text left after cleaning", "check that it is the right file")
     _store(index, chunks, seconds, progress)
     entry = DocumentEntry(
-        doc_id=info.doc_id, file=info.file, title=info.title, doc_type=info.doc_type,
-        language=info.language, pages=info.pages,
+        doc_id=info.doc_id,
+        file=info.file,
+        title=info.title,
+        doc_type=info.doc_type,
+        language=info.language,
+        pages=info.pages,
         articles=len({c.article for c in chunks if c.article}),
-        chunk_ids=[c.chunk_id for c in chunks], source=str(path.resolve()),
+        chunk_ids=[c.chunk_id for c in chunks],
+        source=str(path.resolve()),
     )
     with _timed(seconds, "store"):
         if previous:
@@ -141,9 +148,15 @@ def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
     return reports
 
 
-def _report(entry: DocumentEntry, status: str, seconds: dict[str, float]) -> FileReport:
+def _report(entry: DocumentEntry, status: Status, seconds: dict[str, float]) -> FileReport:
     return FileReport(
-        file=entry.file, status=status, pages=entry.pages, chunks=len(entry.chunk_ids),  # type: ignore[arg-type]
-        articles=entry.articles, doc_type=entry.doc_type, language=entry.language,
-        title=entry.title, seconds=seconds,
+        file=entry.file,
+        status=status,
+        pages=entry.pages,
+        chunks=len(entry.chunk_ids),
+        articles=entry.articles,
+        doc_type=entry.doc_type,
+        language=entry.language,
+        title=entry.title,
+        seconds=seconds,
     )

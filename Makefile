@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and pip:
+#   make run   - set up .venv if needed, ingest corpus/ on first run, then run sample searches
+#   make test  - set up .venv if needed, then run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint corpus bench-ingest clean-index
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/assistant run
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check assistant tests scripts
+	$(VENV)/bin/mypy assistant
+
+corpus: $(STAMP)
+	$(VENV)/bin/python scripts/build_corpus.py
+
+bench-ingest: $(STAMP)
+	$(VENV)/bin/python scripts/bench_ingest.py
+
+clean-index:
+	rm -rf index/chroma index/cache index/manifests

@@ -1,0 +1,108 @@
+import json
+import shutil
+
+import pytest
+
+from assistant.cli import main
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "hash")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    return tmp_path
+
+
+def test_ingest_reports_per_file_and_fails_when_one_file_fails(env, law, capsys):
+    (env / "vacio.pdf").write_bytes(b"")
+    code = main(["ingest", str(law), str(env / "vacio.pdf"), "--no-progress"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "ley-prueba.pdf" in out and "ingested" in out
+    assert "error: vacio.pdf: the file is empty (0 bytes); copy the document again and re-run ingest" in err
+    assert "1 of 2 files failed; the others were ingested." in err
+
+
+def test_ingest_json_then_unchanged(env, law, capsys):
+    assert main(["ingest", str(law), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first[0]["status"] == "ingested" and first[0]["articles"] == 7
+    assert main(["ingest", str(law), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["status"] == "unchanged"
+
+
+def test_search_json_has_the_contract_fields(env, law, capsys):
+    main(["ingest", str(law), "--no-progress"])
+    capsys.readouterr()
+    assert main(["search", "Sanción para el delito de trata de personas", "--k", "3", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)["hits"]
+    assert len(hits) == 3
+    assert set(hits[0]) == {
+        "rank",
+        "score",
+        "chunk_id",
+        "file",
+        "title",
+        "page_start",
+        "page_end",
+        "article",
+        "heading",
+        "text",
+    }
+    assert hits[0]["article"] == "Art. 92" and hits[0]["page_start"] == 2
+
+
+def test_search_without_index_says_what_to_do(env, capsys):
+    assert main(["search", "trata"]) == 1
+    assert "run 'assistant ingest corpus/' first" in capsys.readouterr().err
+
+
+def test_index_option_overrides_the_environment(env, law, tmp_path, capsys):
+    other = tmp_path / "other-index"
+    assert main(["ingest", str(law), "--index", str(other), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["docs", "--index", str(other), "--json"]) == 0
+    assert [d["file"] for d in json.loads(capsys.readouterr().out)] == ["ley-prueba.pdf"]
+    assert main(["docs", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_docs_and_remove(env, law, report, capsys):
+    main(["ingest", str(law), str(report), "--no-progress"])
+    capsys.readouterr()
+    assert main(["docs", "--json"]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert {d["file"]: d["doc_type"] for d in docs} == {
+        "ley-prueba.pdf": "law",
+        "informe-prueba.pdf": "report",
+    }
+    assert main(["remove", "ley-prueba.pdf"]) == 0
+    assert main(["remove", "ley-prueba.pdf"]) == 1
+    assert "not in the index" in capsys.readouterr().err
+
+
+def test_run_ingests_the_corpus_once_then_searches(env, law, monkeypatch, capsys):
+    corpus = env / "corpus"
+    corpus.mkdir()
+    shutil.copy(law, corpus / "ley.pdf")
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    assert main(["run", "--query", "Sanción para el delito de trata de personas"]) == 0
+    out = capsys.readouterr().out
+    assert "ingesting" in out and "Art. 92" in out and "p. 2" in out
+    assert main(["run", "--query", "órganos"]) == 0
+    out = capsys.readouterr().out
+    assert "ingesting" not in out and "Art. 95" in out
+
+
+def test_invalid_setting_is_reported(monkeypatch, capsys):
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "magic")
+    assert main(["docs"]) == 2
+    assert "embedding" in capsys.readouterr().err
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("ingest", "remove", "docs", "search", "run"):
+        assert command in out
