@@ -9,12 +9,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 from assistant.types import FileReport, Hit
+
+if TYPE_CHECKING:
+    from assistant.index import Index
 
 SAMPLE_QUERIES = (
     "¿Qué pena tiene la trata de personas?",
@@ -71,8 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _index(settings: Settings):  # type: ignore[no-untyped-def]
-    from assistant.index import Index
+def _index(settings: Settings) -> Index:
+    from assistant.index import Index  # imported late: `--help` stays fast
 
     return Index(settings)
 

@@ -133,3 +133,17 @@ def test_innumerado_articles_are_named_after_their_predecessor():
         "Art. 29",
         "Art. innumerado 1 tras Art. 29",
     ]
+
+
+def test_heading_titles_wrapped_over_lines_are_joined():
+    lines = _lines(
+        "CAPÍTULO TERCERO",
+        "PRINCIPIOS RECTORES DE LA EJECUCIÓN DE",
+        "LAS PENAS Y LAS MEDIDAS CAUTELARES PERSONALES",
+        "Art. 7.- Separación.- Las personas privadas de libertad se alojarán en lugares distintos.",
+    )
+    blocks = split_articles(lines)
+    assert len(blocks) == 1
+    assert blocks[0].heading == (
+        "CAPÍTULO TERCERO: PRINCIPIOS RECTORES DE LA EJECUCIÓN DE LAS PENAS Y LAS MEDIDAS CAUTELARES PERSONALES"
+    )

@@ -28,6 +28,8 @@ def test_ingest_stores_chunks_with_metadata(index, law, report):
         "LEY DE PRUEBA CONTRA LA TRATA",
     )
     assert "Registro Oficial Suplemento 599" in top.reform_notes[0]
+    # vectors always come from our embedder: Chroma's default embedding function would download a model
+    assert index.store.vectors._collection.configuration_json["embedding_function"] is None
 
 
 def test_reingesting_an_unchanged_file_does_nothing(index, law):

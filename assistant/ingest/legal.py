@@ -170,16 +170,24 @@ def _structure(text: str, lines: list[Line], index: int, state: _State) -> int:
     if not match:
         return 0
     level = _LEVELS[match.group("label").lower()]
-    title = ""
-    if index + 1 < len(lines):
-        following = lines[index + 1].text
-        if _is_title(following):
-            title = following
+    title: list[str] = []
+    for following in lines[index + 1 : index + 4]:
+        if not _is_title(following.text) or (title and not _continues(title[-1], following.text)):
+            break
+        title.append(following.text)
     state.dispositions = ""
-    state.path[level] = f"{text}: {title}" if title else text
+    state.path[level] = f"{text}: {' '.join(title)}" if title else text
     for deeper in range(level + 1, len(state.path)):
         state.path[deeper] = ""
-    return 2 if title else 1
+    return 1 + len(title)
+
+
+_CONNECTOR = re.compile(r"\b(de|del|la|las|los|el|y|e|o|u|en|para|por|con|contra|a|al)$", re.IGNORECASE)
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A heading title wrapped over lines: 'PRINCIPIOS RECTORES DE' + 'LAS PENAS Y ...'."""
+    return bool(_CONNECTOR.search(previous)) or (previous.isupper() and text.isupper())
 
 
 def _is_title(text: str) -> bool:
@@ -187,8 +195,10 @@ def _is_title(text: str) -> bool:
         len(text) <= 140
         and not ARTICLE.match(text)
         and not STRUCTURE.match(text)
-        and not text.endswith((".", ";", ","))
-        and text[:1].isupper()
+        and not DISPOSITIONS.match(text)
+        and not CONCORDANCE.match(text)
+        and not text.endswith((";", ","))
+        and (text[:1].isupper() or text[:1].islower())
     )
 
 
