@@ -145,5 +145,6 @@ def test_heading_titles_wrapped_over_lines_are_joined():
     blocks = split_articles(lines)
     assert len(blocks) == 1
     assert blocks[0].heading == (
-        "CAPÍTULO TERCERO: PRINCIPIOS RECTORES DE LA EJECUCIÓN DE LAS PENAS Y LAS MEDIDAS CAUTELARES PERSONALES"
+        "CAPÍTULO TERCERO: PRINCIPIOS RECTORES DE LA EJECUCIÓN DE "
+        "LAS PENAS Y LAS MEDIDAS CAUTELARES PERSONALES"
     )

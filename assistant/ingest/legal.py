@@ -95,19 +95,19 @@ def split_articles(lines: list[Line]) -> list[Block]:
     state = _State()
     blocks: list[Block] = [Block(None, "")]
     previous = ""
-    skip = -1
+    skip_until = 0
     for index, line in enumerate(lines):
         text = line.text
-        if index == skip:
+        if index < skip_until:
             previous = text
-            continue  # the title line of a structural heading, already in the heading path
+            continue  # the title lines of a structural heading, already in the heading path
         match = ARTICLE.match(text)
         if match and _opens_article(match, state, previous):
             blocks.append(_open_article(match, state, line))
         elif consumed := _structure(text, lines, index, state):
             blocks.append(Block(None, _heading(state)))
             state.mode = "body"
-            skip = index + consumed - 1
+            skip_until = index + consumed
         elif CONCORDANCE.match(text):
             state.mode = "concordance"
         elif state.mode == "concordance":
