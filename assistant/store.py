@@ -98,8 +98,12 @@ class Store:
         for start in range(0, len(chunk_ids), 500):
             self.vectors.delete(ids=chunk_ids[start : start + 500])
 
-    def ids_of(self, doc_id: str) -> set[str]:
-        return set(self.vectors.get(where={"doc_id": doc_id}, include=[])["ids"])
+    def ids_of(self, file: str, doc_id: str | None = None) -> set[str]:
+        """Chunk ids stored for a file (and one version of it, when `doc_id` is given)."""
+        where: dict[str, Any] = {"file": file}
+        if doc_id:
+            where = {"$and": [where, {"doc_id": doc_id}]}
+        return set(self.vectors.get(where=where, include=[])["ids"])
 
     def count(self) -> int:
         return len(self.vectors.get(include=[])["ids"])

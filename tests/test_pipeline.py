@@ -133,3 +133,32 @@ def test_remove_a_document(index, law, report):
 def test_missing_path_is_an_error(index, tmp_path):
     with pytest.raises(AssistantError, match="no such file"):
         ingest_paths(index, [tmp_path / "nada"], progress=False)
+
+
+def test_the_same_bytes_under_two_names_are_two_documents(index, law, tmp_path):
+    twin = tmp_path / "copia.pdf"
+    shutil.copy(law, twin)
+    ingest_paths(index, [law, twin], progress=False)
+    count = index.store.count()
+    remove_documents(index, ["copia.pdf"])
+    assert index.store.count() == count // 2
+    assert _status(ingest_paths(Index(index.settings), [law], progress=False)) == {
+        "ley-prueba.pdf": "unchanged"
+    }
+
+
+def test_an_unexpected_parser_failure_is_reported_for_that_file_only(index, law, report, monkeypatch):
+    import assistant.ingest.pipeline as pipeline
+
+    real = pipeline.clean_pages
+
+    def fragile(pages, share):
+        if len(pages) == 3 and "LEY DE PRUEBA" in pages[0].text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(pages, share)
+
+    monkeypatch.setattr(pipeline, "clean_pages", fragile)
+    reports = {r.file: r for r in ingest_paths(index, [law, report], progress=False)}
+    assert reports["informe-prueba.pdf"].status == "ingested"
+    assert reports["ley-prueba.pdf"].status == "failed"
+    assert "could not be processed (RecursionError" in reports["ley-prueba.pdf"].error

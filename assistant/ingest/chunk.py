@@ -144,7 +144,8 @@ def _make_chunk(info: DocumentInfo, block: Block, units: list[_Unit], part: int,
     text = "\n".join(u.text for u in units)
     start = min(u.page_start for u in units)
     end = max(u.page_end for u in units)
-    digest = hashlib.sha256(f"{info.doc_id}\x00{start}\x00{part}\x00{text}".encode()).hexdigest()[:16]
+    key = f"{info.file}\x00{info.doc_id}\x00{start}\x00{part}\x00{text}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return Chunk(
         chunk_id=digest,
         doc_id=info.doc_id,

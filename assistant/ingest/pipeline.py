@@ -21,7 +21,7 @@ from assistant.ingest.describe import describe
 from assistant.ingest.extract import file_digest, read_bytes, read_pdf
 from assistant.manifest import DocumentEntry
 from assistant.settings import ChunkingSettings
-from assistant.types import Chunk, FileReport, Status
+from assistant.types import Chunk, DocumentInfo, FileReport, Status
 
 log = logging.getLogger(__name__)
 INGESTIBLE = {".pdf"}
@@ -68,17 +68,7 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
     previous = index.manifest.documents.get(path.name)
     if previous and previous.doc_id == file_digest(data) and _complete(index, previous):
         return _report(previous, "unchanged", seconds)
-    with _timed(seconds, "extract"):
-        raw = read_pdf(path, data)
-    with _timed(seconds, "clean"):
-        cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
-        info = describe(raw, cleaned)
-    with _timed(seconds, "chunk"):
-        chunks = chunk_document(
-            info, cleaned.lines, raw.outline, _chunking(index), index.embedder.count_tokens
-        )
-    if not chunks:
-        raise DocumentError(raw.file, "has no text left after cleaning", "check that it is the right file")
+    info, chunks = _parse(index, path, data, seconds)
     _store(index, chunks, seconds, progress)
     entry = DocumentEntry(
         doc_id=info.doc_id,
@@ -100,6 +90,33 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
     return _report(entry, "replaced" if previous else "ingested", seconds)
 
 
+def _parse(
+    index: Index, path: Path, data: bytes, seconds: dict[str, float]
+) -> tuple[DocumentInfo, list[Chunk]]:
+    """Bytes -> chunks. Any failure here belongs to this file alone and becomes a DocumentError."""
+    try:
+        with _timed(seconds, "extract"):
+            raw = read_pdf(path, data)
+        with _timed(seconds, "clean"):
+            cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
+            info = describe(raw, cleaned)
+        with _timed(seconds, "chunk"):
+            chunking = _chunking(index)
+            chunks = chunk_document(info, cleaned.lines, raw.outline, chunking, index.embedder.count_tokens)
+    except DocumentError:
+        raise
+    except Exception as exc:  # a hostile or odd PDF must not stop the batch
+        log.debug("parsing %s failed", path, exc_info=True)
+        raise DocumentError(
+            path.name,
+            f"could not be processed ({type(exc).__name__}: {exc})",
+            "re-export the PDF (print to PDF) and ingest it again",
+        ) from exc
+    if not chunks:
+        raise DocumentError(path.name, "has no text left after cleaning", "check that it is the right file")
+    return info, chunks
+
+
 def _chunking(index: Index) -> ChunkingSettings:
     """Chunking settings with the budget capped below the embedding model's window."""
     chunking = index.settings.chunking
@@ -109,7 +126,7 @@ def _chunking(index: Index) -> ChunkingSettings:
 
 def _complete(index: Index, entry: DocumentEntry) -> bool:
     """The store holds every chunk the manifest lists for this document."""
-    return index.store.ids_of(entry.doc_id) >= set(entry.chunk_ids)
+    return index.store.ids_of(entry.file, entry.doc_id) >= set(entry.chunk_ids)
 
 
 def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progress: bool) -> None:
@@ -141,7 +158,7 @@ def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
         if entry is None:
             known = ", ".join(sorted(index.manifest.documents)) or "none"
             raise AssistantError(f"{name}: not in the index (indexed: {known}); see `assistant docs`")
-        index.store.delete(sorted(index.store.ids_of(entry.doc_id) | set(entry.chunk_ids)))
+        index.store.delete(sorted(index.store.ids_of(entry.file) | set(entry.chunk_ids)))
         del index.manifest.documents[entry.file]
         index.manifest.save()
         reports.append(_report(entry, "removed", {}))
