@@ -3,7 +3,7 @@
 Writes evals/results/bench-ingest.json: seconds per stage (extract, clean, chunk, embed, store),
 pages/s, chunks/s, peak memory and the unchanged re-ingest time.
 
-    python scripts/bench_ingest.py [--corpus ../shared/corpus-real] [--backend e5]
+    python scripts/bench_ingest.py [--corpus ../shared/corpus-real] [--backend e5] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -29,12 +29,16 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-real")
     parser.add_argument("--backend", default="e5", choices=["e5", "hash"])
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results" / "bench-ingest.json")
+    parser.add_argument("--keep", type=Path, help="build the index in this new folder and keep it")
     args = parser.parse_args()
     files = sorted(args.corpus.glob("*.pdf"))
     if not files:
         raise SystemExit(f"no PDFs in {args.corpus}")
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        raise SystemExit(f"{args.keep} is not empty: the benchmark needs a fresh index")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(index_dir=Path(tmp), embedding=EmbeddingSettings(backend=args.backend))
+        index_dir = args.keep or Path(tmp)
+        settings = Settings(index_dir=index_dir, embedding=EmbeddingSettings(backend=args.backend))
         start = time.perf_counter()
         reports = ingest_paths(Index(settings), files, progress=True)
         first = time.perf_counter() - start
