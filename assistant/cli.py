@@ -48,6 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", parents=[common], help="find the passages that answer a question")
     p.add_argument("query", metavar="QUESTION")
     p.add_argument("--k", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument(
+        "--mode",
+        choices=["hybrid", "dense", "lexical"],
+        default="hybrid",
+        help="hybrid (default): dense + BM25 + article references, fused; or one channel alone",
+    )
+    p.add_argument("--file", action="append", metavar="FILE", help="search only this document (repeatable)")
+    p.add_argument(
+        "--type",
+        action="append",
+        metavar="TYPE",
+        dest="doc_type",
+        choices=["constitution", "law", "regulation", "plan", "report", "notes"],
+        help="search only this document type (repeatable)",
+    )
+    p.add_argument(
+        "--include-repealed",
+        action="store_true",
+        help="do not rank repealed law (e.g. the 1971 penal code) below current law",
+    )
     p = sub.add_parser(
         "run",
         parents=[common],
@@ -126,7 +146,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
     if not args.query.strip():
         raise AssistantError("The question is empty; write what you are looking for.")
-    hits = index.store.search(args.query, k=args.k)
+    from assistant.retrieve import Filters, search
+
+    if args.include_repealed:
+        settings.retrieval.prefer_current = False
+    filters = Filters(
+        frozenset(args.file) if args.file else None, frozenset(args.doc_type) if args.doc_type else None
+    )
+    hits = search(index, args.query, k=args.k, mode=args.mode, filters=filters)
     if args.json:
         print(
             json.dumps(
@@ -148,8 +175,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         reports = ingest_paths(index, [settings.corpus_dir], progress=not args.json)
         _print_reports(reports, args.json)
         status = 1 if any(r.status == "failed" for r in reports) else 0
+    from assistant.retrieve import search
+
     for query in args.query or SAMPLE_QUERIES:
-        hits = index.store.search(query, k=3)
+        hits = search(index, query, k=3)
         if args.json:
             print(json.dumps({"query": query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
         else:

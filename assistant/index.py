@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from assistant.embed import CachedEmbeddings, make_embedder
+from assistant.ingest.chunk import passage_text
+from assistant.lexical import LexicalIndex, fingerprint
 from assistant.manifest import Manifest
 from assistant.settings import Settings
 from assistant.store import Store
@@ -17,6 +19,7 @@ class Index:
         self.settings = settings
         self.collection = settings.collection_name()
         self.root = settings.index_dir
+        self._lexical: LexicalIndex | None = None
 
     @cached_property
     def embedder(self) -> CachedEmbeddings:
@@ -29,6 +32,31 @@ class Index:
     @cached_property
     def manifest(self) -> Manifest:
         return Manifest(self.root / "manifests" / f"{self.collection}.json")
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, rebuilt from the store when it no longer matches the manifest."""
+        wanted = fingerprint(self.known_ids())
+        if self._lexical is None or self._lexical.fingerprint != wanted:
+            folder = self.root / "lexical" / self.collection
+            loaded = LexicalIndex.load(folder)
+            if loaded is None or loaded.fingerprint != wanted:
+                loaded = self.rebuild_lexical()
+            self._lexical = loaded
+        return self._lexical
+
+    def rebuild_lexical(self) -> LexicalIndex:
+        """Re-index every stored chunk with BM25 (a fraction of a second for the COIP) and save it."""
+        known = self.known_ids()
+        rows = [
+            (c.chunk_id, passage_text(c), c.file, c.doc_type)
+            for c in self.store.chunks()
+            if c.chunk_id in known
+        ]
+        lexical = LexicalIndex.build(rows)
+        lexical.save(self.root / "lexical" / self.collection)
+        self._lexical = lexical
+        return lexical
 
     def exists(self) -> bool:
         return bool(self.manifest.documents)

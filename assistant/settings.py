@@ -55,6 +55,39 @@ class ChunkingSettings(BaseModel):
     )
 
 
+class RetrievalSettings(BaseModel):
+    """How search combines its channels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rrf_k: int = Field(
+        60,
+        ge=1,
+        le=1000,
+        description="Reciprocal rank fusion constant: a list's item at rank r adds 1/(rrf_k + r). 60 "
+        "(Cormack et al. 2009) keeps the top ranks of every list close, so no single channel dominates.",
+    )
+    depth: int = Field(50, ge=5, le=1000, description="Candidates taken from each channel before fusion.")
+    translate: bool = Field(
+        True, description="Translate French and English questions to Spanish with Apertium when installed."
+    )
+    prefer_current: bool = Field(
+        True, description="Rank documents marked as repealed (e.g. the 1971 penal code) below current law."
+    )
+    repealed_penalty: float = Field(
+        0.5, gt=0, le=1, description="Factor applied to the fused score of a repealed document's chunks."
+    )
+    repealed_files: list[str] = Field(
+        default_factory=list,
+        description="File names to treat as repealed, besides those whose name or title says so "
+        "('derogado', 'abrogé', 'repealed').",
+    )
+    reranker_model: str = Field(
+        "",
+        description="Local cross-encoder model directory to rerank the fused list (extra `st`); empty: off.",
+    )
+
+
 class Settings(BaseSettings):
     """All settings; environment variables use the prefix ASSISTANT_ and `__` for nesting."""
 
@@ -66,6 +99,7 @@ class Settings(BaseSettings):
     )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
 
     def collection_name(self) -> str:
         """Chroma collection named from a hash of everything that shapes the vectors."""

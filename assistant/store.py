@@ -105,6 +105,18 @@ class Store:
             where = {"$and": [where, {"doc_id": doc_id}]}
         return set(self.vectors.get(where=where, include=[])["ids"])
 
+    def chunks(self, ids: list[str] | None = None, where: dict[str, Any] | None = None) -> list[Chunk]:
+        """Chunks by id (in the order asked) or by metadata filter; all of them when neither is given."""
+        if ids is not None and not ids:
+            return []
+        found = self.vectors.get(ids=ids, where=where, include=["documents", "metadatas"])
+        by_id = {
+            cid: chunk_from_record(doc, meta)
+            for cid, doc, meta in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+        }
+        order = ids if ids is not None else found["ids"]
+        return [by_id[cid] for cid in order if cid in by_id]
+
     def count(self) -> int:
         return len(self.vectors.get(include=[])["ids"])
 

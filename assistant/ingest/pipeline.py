@@ -58,6 +58,8 @@ def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> 
         except DocumentError as exc:
             log.info("failed: %s", exc)
             reports.append(FileReport(path.name, "failed", error=str(exc)))
+    if any(r.status in ("ingested", "replaced") for r in reports):
+        index.rebuild_lexical()  # keep BM25 in step with the vectors
     return reports
 
 
@@ -162,6 +164,7 @@ def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
         del index.manifest.documents[entry.file]
         index.manifest.save()
         reports.append(_report(entry, "removed", {}))
+    index.rebuild_lexical()
     return reports
 
 

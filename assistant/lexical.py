@@ -1,0 +1,135 @@
+"""Chunks -> BM25 index (bm25s, Spanish Snowball stems, accents folded), persisted beside Chroma.
+
+The index is rebuilt from the store whenever the set of indexed chunks changes (its fingerprint is a
+hash of the sorted chunk ids), so it can never drift from the vector index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Function words of the three languages; they carry no meaning for BM25 and only add noise.
+STOPWORDS = frozenset(
+    "a al algo ante antes como con contra cual cuando de del desde donde durante e el ella ellas "
+    "ellos en entre era es esa ese eso esta este esto hasta la las le les lo los mas me mi muy ni no "
+    "nos o os otra otro para pero por porque que quien se segun ser si sin sino sobre son su sus "
+    "tambien te tiene tu un una uno unos y ya art arts articulo articulos au aux avec ce ces cet "
+    "cette dans des du elle est et il ils je leur leurs mais ou par pas plus pour qu quel quelle "
+    "quelles quels qui sa ses son sont sur une vous nous est-ce d l s n an and are as at be by for "
+    "from has have how in is it of on or that the this to was what when where which who why will "
+    "with does do ".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: 'Pena Privativa de Libertad' -> 'pena privativa de libertad'."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("spanish")
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded words minus stopwords, stemmed with the Spanish Snowball stemmer."""
+    words = [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return list(_stemmer().stemWords(words))
+
+
+RECIPE = "2"  # bump when `lexical_text` or `tokenize` change: the saved index is then rebuilt
+_TITLE = re.compile(r"^Art[^\n]{0,30}?\.-\s*([^\n]{3,160}?)\.-")
+
+
+def lexical_text(header_and_text: str) -> str:
+    """What BM25 indexes: the passage, plus the article's own title once more ('Peculado', 'Trata de
+    personas'), since a title names the offence that questions ask about."""
+    body = header_and_text.split("\n", 1)[-1]
+    title = _TITLE.match(body)
+    return f"{header_and_text}\n{title.group(1)}" if title else header_and_text
+
+
+def fingerprint(chunk_ids: Iterable[str]) -> str:
+    return hashlib.sha256((RECIPE + "\n" + "\n".join(sorted(chunk_ids))).encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class LexicalIndex:
+    """BM25 over chunk passages; `ids[i]` and `files[i]` describe document i of the BM25 matrix."""
+
+    ids: list[str]
+    files: list[str]
+    doc_types: list[str]
+    retriever: object
+    fingerprint: str
+
+    @classmethod
+    def build(cls, rows: Sequence[tuple[str, str, str, str]]) -> LexicalIndex:
+        """rows: (chunk_id, passage text, file, doc_type)."""
+        import bm25s
+
+        retriever = bm25s.BM25()
+        if rows:
+            corpus = [tokenize(lexical_text(text)) or ["_"] for _, text, _, _ in rows]
+            retriever.index(corpus, show_progress=False)
+        ids = [r[0] for r in rows]
+        return cls(ids, [r[2] for r in rows], [r[3] for r in rows], retriever, fingerprint(ids))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.ids:
+            self.retriever.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+        meta = {
+            "ids": self.ids,
+            "files": self.files,
+            "doc_types": self.doc_types,
+            "fingerprint": self.fingerprint,
+        }
+        tmp = folder / "chunks.json.tmp"
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(folder / "chunks.json")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        meta_path = folder / "chunks.json"
+        if not meta_path.exists():
+            return None
+        import bm25s
+
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        retriever = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
+        return cls(meta["ids"], meta["files"], meta["doc_types"], retriever, meta["fingerprint"])
+
+    def search(
+        self,
+        tokens: list[str],
+        k: int,
+        files: Collection[str] | None = None,
+        doc_types: Collection[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) best first, only in these files and document types when given."""
+        if not self.ids or not tokens:
+            return []
+        mask = None
+        if files is not None or doc_types is not None:
+            keep = (
+                (files is None or f in files) and (doc_types is None or t in doc_types)
+                for f, t in zip(self.files, self.doc_types, strict=True)
+            )
+            mask = np.fromiter(keep, dtype=np.float32, count=len(self.ids))
+        k = min(k, len(self.ids))
+        docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
+            [tokens], k=k, show_progress=False, weight_mask=mask
+        )
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
