@@ -169,11 +169,18 @@ class Apertium:
         return re.sub(r"\\(.)", r"\1", unformatted).strip()
 
 
-@lru_cache(maxsize=4)
+_PIPELINES: dict[str, Apertium] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
 def _pipeline(pair: str) -> Apertium | None:
-    if shutil.which("apertium") is None or not (MODES_DIR / f"{pair}.mode").exists():
-        return None
-    return Apertium(pair)
+    """The running pipeline for a pair, started on first use; None when Apertium is not installed."""
+    with _PIPELINES_LOCK:
+        if pair not in _PIPELINES:
+            if shutil.which("apertium") is None or not (MODES_DIR / f"{pair}.mode").exists():
+                return None
+            _PIPELINES[pair] = Apertium(pair)
+        return _PIPELINES[pair]
 
 
 @lru_cache(maxsize=2048)
@@ -182,14 +189,14 @@ def translate(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
 
     Returns the translation and the words Apertium marked unknown ('*orpaillage')."""
     pair = APERTIUM_PAIRS.get(language)
-    pipeline = _pipeline(pair) if pair else None
-    if pipeline is None:
+    pipeline = _pipeline(pair) if pair is not None else None
+    if pair is None or pipeline is None:
         return None
     try:
         output = pipeline(text)
     except (OSError, ValueError) as exc:
         log.warning("apertium %s failed (%s); searching with the glossary only", pair, exc)
-        _pipeline.cache_clear()
+        _PIPELINES.pop(pair, None)
         return None
     unknown = tuple(re.findall(r"\*(\w+)", output))
     return re.sub(r"[*#@](?=\w)", "", output), unknown

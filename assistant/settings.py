@@ -61,11 +61,12 @@ class RetrievalSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rrf_k: int = Field(
-        60,
+        10,
         ge=1,
         le=1000,
-        description="Reciprocal rank fusion constant: a list's item at rank r adds 1/(rrf_k + r). 60 "
-        "(Cormack et al. 2009) keeps the top ranks of every list close, so no single channel dominates.",
+        description="Reciprocal rank fusion constant: a list's item at rank r adds weight/(rrf_k + r). "
+        "Cormack et al. (2009) use 60, which flattens the top ranks; 10 lets one channel's confident first "
+        "place (BM25 on 'peculado') beat items two channels rank mediocrely (measured sweep in README).",
     )
     depth: int = Field(50, ge=5, le=1000, description="Candidates taken from each channel before fusion.")
     translate: bool = Field(

@@ -6,6 +6,7 @@ evals/results/retrieval-<YYYY-MM-DD>.json and .md and prints the Markdown table.
 
     python scripts/eval_retrieval.py [--dataset evals/datasets/dev-real.jsonl] [--index /work/real-index]
         [--corpus ../shared/corpus-real] [--modes dense,lexical,hybrid] [--k 10] [--limit N] [--out DIR]
+        [--no-tutorial] [--torch-threads 1]
 """
 
 from __future__ import annotations
@@ -53,10 +54,14 @@ def product_searcher(index_dir: Path, mode: str) -> Searcher:
     return run
 
 
-def tutorial_searcher(corpus: Path) -> tuple[Searcher, dict[str, Any]]:
+def tutorial_searcher(corpus: Path, torch_threads: int) -> tuple[Searcher, dict[str, Any]]:
     """Build the LangChain tutorial baseline over every PDF in `corpus`; its searcher and build facts."""
+    import torch
+
     from evals.baseline import TutorialBaseline
 
+    if torch_threads > 0:
+        torch.set_num_threads(torch_threads)
     pdfs = sorted(corpus.glob("*.pdf"))
     if not pdfs:
         raise SystemExit(f"no PDFs in {corpus}")
@@ -64,6 +69,7 @@ def tutorial_searcher(corpus: Path) -> tuple[Searcher, dict[str, Any]]:
     baseline = TutorialBaseline(pdfs)
     baseline.build()
     facts = {**baseline.stats, "build_seconds": round(time.perf_counter() - started, 1)}
+    facts["torch_threads"] = torch.get_num_threads()
     return baseline.search, facts
 
 
@@ -106,7 +112,7 @@ def evaluate(args: argparse.Namespace, questions: list[dict[str, Any]]) -> dict[
         print(f"[{mode}] {systems[mode]['status']} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if not args.no_tutorial:
         print("[tutorial] building the baseline (pypdf + MiniLM + Chroma)...", file=sys.stderr)
-        search, facts = tutorial_searcher(args.corpus)
+        search, facts = tutorial_searcher(args.corpus, args.torch_threads)
         systems["tutorial"] = {**run_system(search, questions, args.k), "build": facts}
         print(f"[tutorial] built {facts}", file=sys.stderr)
     return systems
@@ -150,6 +156,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, help="only the first N questions of the file")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results")
     parser.add_argument("--no-tutorial", action="store_true", help="skip the (slow to build) baseline")
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        default=1,
+        help="torch threads for the baseline's MiniLM (0 = torch default). On this shared 2-core machine "
+        "two threads made one query take ~500 ms against ~27 ms with one; batch speed and ranks are the same",
+    )
     args = parser.parse_args(argv)
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = set(args.modes) - set(MODES)
