@@ -5,6 +5,7 @@ vectors from our own embedder (never Chroma's default embedding function, which 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from assistant.ingest.chunk import passage_text
 from assistant.types import Chunk, Hit
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+PAGE = 5000  # records per Chroma request
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -103,22 +105,38 @@ class Store:
         where: dict[str, Any] = {"file": file}
         if doc_id:
             where = {"$and": [where, {"doc_id": doc_id}]}
-        return set(self.vectors.get(where=where, include=[])["ids"])
+        return set(self._ids(where))
+
+    def _ids(self, where: dict[str, Any] | None = None) -> list[str]:
+        ids: list[str] = []
+        for start in itertools.count(0, PAGE):
+            page = self.vectors.get(where=where, limit=PAGE, offset=start, include=[])["ids"]
+            ids.extend(page)
+            if len(page) < PAGE:
+                return ids
+        return ids
 
     def chunks(self, ids: list[str] | None = None, where: dict[str, Any] | None = None) -> list[Chunk]:
         """Chunks by id (in the order asked) or by metadata filter; all of them when neither is given."""
-        if ids is not None and not ids:
-            return []
-        found = self.vectors.get(ids=ids, where=where, include=["documents", "metadatas"])
-        by_id = {
-            cid: chunk_from_record(doc, meta)
-            for cid, doc, meta in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
-        }
-        order = ids if ids is not None else found["ids"]
+        by_id: dict[str, Chunk] = {}
+        order: list[str] = list(ids) if ids is not None else []
+        # Pages of PAGE records: Chroma (SQLite underneath) refuses too many variables in one query.
+        for start in range(0, len(order), PAGE) if ids is not None else itertools.count(0, PAGE):
+            if ids is not None:
+                found = self.vectors.get(ids=order[start : start + PAGE], include=["documents", "metadatas"])
+            else:
+                found = self.vectors.get(
+                    where=where, limit=PAGE, offset=start, include=["documents", "metadatas"]
+                )
+                order.extend(found["ids"])
+            for cid, doc, meta in zip(found["ids"], found["documents"], found["metadatas"], strict=True):
+                by_id[cid] = chunk_from_record(doc, meta)
+            if ids is None and len(found["ids"]) < PAGE:
+                break
         return [by_id[cid] for cid in order if cid in by_id]
 
     def count(self) -> int:
-        return len(self.vectors.get(include=[])["ids"])
+        return len(self._ids())
 
     def search(self, query: str, k: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
         """Dense search: cosine similarity of the e5 query vector to the passage vectors."""

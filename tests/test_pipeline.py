@@ -162,3 +162,13 @@ def test_an_unexpected_parser_failure_is_reported_for_that_file_only(index, law,
     assert reports["informe-prueba.pdf"].status == "ingested"
     assert reports["ley-prueba.pdf"].status == "failed"
     assert "could not be processed (RecursionError" in reports["ley-prueba.pdf"].error
+
+
+def test_store_reads_in_pages(index, law, monkeypatch):
+    ingest_paths(index, [law], progress=False)
+    expected = index.store.count()
+    monkeypatch.setattr("assistant.store.PAGE", 2)  # Chroma refuses too many ids in one request
+    assert index.store.count() == expected == len(index.store.chunks())
+    ids = sorted(index.manifest.documents["ley-prueba.pdf"].chunk_ids)
+    assert [c.chunk_id for c in index.store.chunks(ids)] == ids
+    assert index.store.ids_of("ley-prueba.pdf") == set(ids)
