@@ -60,6 +60,7 @@ def test_explicit_references(question, article, document):
 
 def test_without_apertium_the_glossary_alone_builds_the_spanish_query(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
+    monkeypatch.setattr("assistant.query._PIPELINES", {})  # no pipeline started by an earlier test
     translate.cache_clear()
     plan = plan_query("Quelle peine pour la traite des êtres humains ?")
     assert plan.language == "fr" and not plan.translated
