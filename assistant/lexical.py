@@ -48,7 +48,7 @@ def tokenize(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
-RECIPE = "2"  # bump when `lexical_text` or `tokenize` change: the saved index is then rebuilt
+RECIPE = "3"  # bump when `lexical_text` or `tokenize` change: the saved index is then rebuilt
 _TITLE = re.compile(r"^Art[^\n]{0,30}?\.-\s*([^\n]{3,160}?)\.-")
 
 
@@ -64,52 +64,76 @@ def fingerprint(chunk_ids: Iterable[str]) -> str:
     return hashlib.sha256((RECIPE + "\n" + "\n".join(sorted(chunk_ids))).encode()).hexdigest()[:16]
 
 
+def grams(text: str, n: int = 4) -> list[str]:
+    """Character n-grams of each content word ('_explotacion_' -> '_exp', 'expl', ...): they match
+    cognates across French and Spanish ('exploitation' / 'explotación') that no glossary lists."""
+    out: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        if word not in STOPWORDS and len(word) >= 4 and not word.isdigit():
+            padded = f"_{word}_"
+            out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+    return out
+
+
+def _bm25(corpus: list[list[str]]) -> object:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    if corpus:
+        retriever.index(corpus, show_progress=False)
+    return retriever
+
+
 @dataclass(slots=True)
 class LexicalIndex:
-    """BM25 over chunk passages; `ids[i]` and `files[i]` describe document i of the BM25 matrix."""
+    """BM25 over chunk passages, on stemmed words and on character 4-grams; `ids[i]`, `files[i]` and
+    `doc_types[i]` describe document i of both BM25 matrices."""
 
     ids: list[str]
     files: list[str]
     doc_types: list[str]
-    retriever: object
+    words: object
+    ngrams: object
     fingerprint: str
 
     @classmethod
     def build(cls, rows: Sequence[tuple[str, str, str, str]]) -> LexicalIndex:
         """rows: (chunk_id, passage text, file, doc_type)."""
-        import bm25s
-
-        retriever = bm25s.BM25()
-        if rows:
-            corpus = [tokenize(lexical_text(text)) or ["_"] for _, text, _, _ in rows]
-            retriever.index(corpus, show_progress=False)
+        words = _bm25([tokenize(lexical_text(text)) or ["_"] for _, text, _, _ in rows])
+        ngrams = _bm25([grams(text) or ["_"] for _, text, _, _ in rows])
         ids = [r[0] for r in rows]
-        return cls(ids, [r[2] for r in rows], [r[3] for r in rows], retriever, fingerprint(ids))
+        return cls(ids, [r[2] for r in rows], [r[3] for r in rows], words, ngrams, fingerprint(ids))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if self.ids:
-            self.retriever.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+            self.words.save(str(folder / "words"), show_progress=False)  # type: ignore[attr-defined]
+            self.ngrams.save(str(folder / "ngrams"), show_progress=False)  # type: ignore[attr-defined]
         meta = {
-            "ids": self.ids,
-            "files": self.files,
-            "doc_types": self.doc_types,
+            "recipe": RECIPE, "ids": self.ids, "files": self.files, "doc_types": self.doc_types,
             "fingerprint": self.fingerprint,
-        }
+        }  # fmt: skip
         tmp = folder / "chunks.json.tmp"
         tmp.write_text(json.dumps(meta), encoding="utf-8")
         tmp.replace(folder / "chunks.json")
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
+        """The saved index, or None when there is none or it was built by another recipe."""
         meta_path = folder / "chunks.json"
         if not meta_path.exists():
             return None
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("recipe") != RECIPE:
+            return None
         import bm25s
 
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        retriever = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
-        return cls(meta["ids"], meta["files"], meta["doc_types"], retriever, meta["fingerprint"])
+        def load(name: str) -> object:
+            return bm25s.BM25.load(str(folder / name), show_progress=False) if meta["ids"] else bm25s.BM25()
+
+        return cls(
+            meta["ids"], meta["files"], meta["doc_types"], load("words"), load("ngrams"), meta["fingerprint"]
+        )
 
     def search(
         self,
@@ -118,7 +142,27 @@ class LexicalIndex:
         files: Collection[str] | None = None,
         doc_types: Collection[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """(chunk_id, BM25 score) best first, only in these files and document types when given."""
+        """(chunk_id, BM25 score) best first for stemmed word tokens, in these files and types."""
+        return self._retrieve(self.words, tokens, k, files, doc_types)
+
+    def search_ngrams(
+        self,
+        text: str,
+        k: int,
+        files: Collection[str] | None = None,
+        doc_types: Collection[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """(chunk_id, BM25 score) best first for the character 4-grams of `text`."""
+        return self._retrieve(self.ngrams, grams(text), k, files, doc_types)
+
+    def _retrieve(
+        self,
+        retriever: object,
+        tokens: list[str],
+        k: int,
+        files: Collection[str] | None,
+        doc_types: Collection[str] | None,
+    ) -> list[tuple[str, float]]:
         if not self.ids or not tokens:
             return []
         mask = None
@@ -128,8 +172,7 @@ class LexicalIndex:
                 for f, t in zip(self.files, self.doc_types, strict=True)
             )
             mask = np.fromiter(keep, dtype=np.float32, count=len(self.ids))
-        k = min(k, len(self.ids))
-        docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
-            [tokens], k=k, show_progress=False, weight_mask=mask
+        docs, scores = retriever.retrieve(  # type: ignore[attr-defined]
+            [tokens], k=min(k, len(self.ids)), show_progress=False, weight_mask=mask
         )
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]

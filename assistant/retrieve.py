@@ -21,6 +21,9 @@ REFERENCE_WEIGHT = 2.0  # an article the user names outranks anything the channe
 # e5 matches a French question to Spanish text fairly well and an English one poorly (measured on the
 # development set); the question's own-language dense list counts for less than its Spanish version.
 ORIGINAL_DENSE_WEIGHT = {"es": 1.0, "fr": 0.5, "en": 0.3}
+# Character 4-grams of the question as asked catch cognates and word variants (exploitation /
+# explotación); on the development set they help Spanish and French questions and cost English one.
+NGRAM_LANGUAGES = frozenset({"es", "fr"})
 _REPEALED = re.compile(r"derogad|abrog|repealed", re.IGNORECASE)
 # A question about the old law itself must not have the old law pushed down.
 _ASKS_OLD_LAW = re.compile(r"derogad|abrog|repeal|1971|ancien code|old code|antiguo c[oó]digo", re.IGNORECASE)
@@ -103,6 +106,9 @@ def _channels(
         tokens = tokenize(plan.question if plan.language == "es" else spanish)
         found = index.lexical.search(tokens, depth, filters.files, filters.doc_types)
         rankings.append(([cid for cid, _ in found], 1.0))
+        if plan.language in NGRAM_LANGUAGES:
+            found = index.lexical.search_ngrams(plan.question, depth, filters.files, filters.doc_types)
+            rankings.append(([cid for cid, _ in found], 1.0))
     if plan.references:
         rankings.append((_referenced(index, plan, where), REFERENCE_WEIGHT))
     return rankings

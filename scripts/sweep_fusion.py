@@ -1,10 +1,10 @@
 """Measurement (not a test): how hybrid-search choices move hit@5 and MRR@10 on the development set.
 
 Computes each question's channel lists once (dense on the question, dense on its Spanish version, BM25
-on the Spanish version, article references, and an experimental character 4-gram BM25 channel over the
-question as asked), then fuses them under several settings: the RRF constant k, and the n-gram channel
-at several weights. Lists are fused as `assistant.retrieve` does (weights, repealed-law penalty), but
-without merging the parts of long articles.
+on the Spanish version, article references, character 4-gram BM25 over the question as asked), then
+fuses them under several settings: the RRF constant k, and the 4-gram channel at several weights and
+for which question languages. Lists are fused as `assistant.retrieve` does (weights, repealed-law
+penalty), but without merging the parts of long articles.
 
     python scripts/sweep_fusion.py [--index /work/real-index]
 """
@@ -13,34 +13,27 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-import bm25s
-
 from assistant.index import Index
-from assistant.ingest.chunk import passage_text
-from assistant.lexical import STOPWORDS, fold, tokenize
+from assistant.lexical import tokenize
 from assistant.query import plan_query
-from assistant.retrieve import ORIGINAL_DENSE_WEIGHT, REFERENCE_WEIGHT, _referenced, is_repealed, rrf
+from assistant.retrieve import (
+    NGRAM_LANGUAGES,
+    ORIGINAL_DENSE_WEIGHT,
+    REFERENCE_WEIGHT,
+    _referenced,
+    is_repealed,
+    rrf,
+)
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 Lists = dict[str, list[str]]
 
 
-def grams(text: str, n: int = 4) -> list[str]:
-    """Character n-grams of each content word ('_explotacion_' -> '_exp', 'expl', ...)."""
-    out: list[str] = []
-    for word in re.findall(r"[a-z]+", fold(text)):
-        if word not in STOPWORDS and len(word) >= 4:
-            padded = f"_{word}_"
-            out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
-    return out
-
-
-def channel_lists(index: Index, question: str, ngram: tuple[bm25s.BM25, list[str]]) -> tuple[str, Lists]:
+def channel_lists(index: Index, question: str) -> tuple[str, Lists]:
     plan = plan_query(question)
     spanish = " ".join([plan.spanish, *plan.expansions])
     lists: Lists = {"dense": [h.chunk.chunk_id for h in index.store.search(question, 50)]}
@@ -49,9 +42,7 @@ def channel_lists(index: Index, question: str, ngram: tuple[bm25s.BM25, list[str
     lexical_query = question if plan.language == "es" else spanish
     lists["lexical"] = [cid for cid, _ in index.lexical.search(tokenize(lexical_query), 50)]
     lists["references"] = _referenced(index, plan, None) if plan.references else []
-    retriever, ids = ngram
-    docs, scores = retriever.retrieve([grams(question) or ["_"]], k=50, show_progress=False)
-    lists["ngram"] = [ids[int(d)] for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
+    lists["ngram"] = [cid for cid, _ in index.lexical.search_ngrams(question, 50)]
     return plan.language, lists
 
 
@@ -64,16 +55,11 @@ def main() -> None:
     chunks = index.store.chunks()
     spans = {c.chunk_id: (c.file, c.page_start, c.page_end) for c in chunks}
     repealed = {c.chunk_id for c in chunks if is_repealed(c.file, c.title, set())}
-    retriever = bm25s.BM25()
-    retriever.index([grams(passage_text(c)) or ["_"] for c in chunks], show_progress=False)
     rows = [
         json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     questions = [row for row in rows if row["answerable"]]
-    cached = [
-        (q, *channel_lists(index, q["question"], (retriever, [c.chunk_id for c in chunks])))
-        for q in questions
-    ]
+    cached = [(q, *channel_lists(index, q["question"])) for q in questions]
 
     def hits_gold(gold: list[dict[str, object]]) -> Callable[[str], bool]:
         def hit(cid: str) -> bool:
@@ -82,14 +68,14 @@ def main() -> None:
 
         return hit
 
-    def evaluate(label: str, k: int, ngram_weight: float) -> None:
+    def evaluate(label: str, k: int, ngram_weight: float, ngram_languages: frozenset[str]) -> None:
         ranks: dict[str, list[int | None]] = {}
         for q, language, lists in cached:
             weighted = [
                 (lists["dense"], ORIGINAL_DENSE_WEIGHT[language]),
                 (lists["lexical"], 1.0),
                 (lists["references"], REFERENCE_WEIGHT),
-                (lists["ngram"], ngram_weight),
+                (lists["ngram"], ngram_weight if language in ngram_languages else 0.0),
             ]
             if "dense_es" in lists:
                 weighted.append((lists["dense_es"], 1.0))
@@ -104,12 +90,14 @@ def main() -> None:
             hit5 = sum(1 for x in r if x and x <= 5) / len(r)
             mrr = sum(1 / x for x in r if x) / len(r)
             cells.append(f"{language} hit@5 {hit5:.2f} MRR {mrr:.2f}")
-        print(f"{label:28} " + " | ".join(cells))
+        print(f"{label:36} " + " | ".join(cells))
 
+    everyone = frozenset({"es", "fr", "en"})
     for k in (5, 10, 20, 30, 60):
-        evaluate(f"RRF k={k}", k, 0.0)
-    for weight in (0.3, 0.5, 1.0):
-        evaluate(f"k=10 + 4-gram channel {weight}", 10, weight)
+        evaluate(f"RRF k={k}, no 4-grams", k, 0.0, everyone)
+    for weight in (0.5, 1.0):
+        evaluate(f"k=10, 4-grams {weight} (all)", 10, weight, everyone)
+    evaluate("k=10, 4-grams 1 (es, fr): product", 10, 1.0, NGRAM_LANGUAGES)
 
 
 if __name__ == "__main__":

@@ -202,3 +202,18 @@ def test_empty_question_and_unknown_mode_are_refused(two_laws):
         search(two_laws, "   ")
     with pytest.raises(AssistantError, match="Unknown search mode"):
         search(two_laws, "trata", mode="magic")  # type: ignore[arg-type]
+
+
+def test_character_ngrams_match_cognates():
+    from assistant.lexical import LexicalIndex, grams
+
+    assert grams("Explotación") == ["_exp", "expl", "xplo", "plot", "lota", "otac", "taci", "acio", "cion", "ion_"]
+    assert grams("de la 2024") == []
+    rows = [
+        ("a", "El mercurio contamina los ríos de la Amazonía.", "x.pdf", "report"),
+        ("b", "La explotación laboral de las víctimas de trata.", "y.pdf", "law"),
+        ("c", "Consulta previa a las comunidades indígenas.", "x.pdf", "report"),
+    ]
+    index = LexicalIndex.build(rows)
+    assert index.search_ngrams("l'exploitation des victimes", 3)[0][0] == "b"
+    assert [cid for cid, _ in index.search_ngrams("exploitation", 3, files={"x.pdf"})] == []
