@@ -9,7 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -18,8 +18,17 @@ from assistant.errors import DependencyMissingError, SettingsError
 from assistant.settings import EmbeddingSettings
 
 
-class TokenCounting(Protocol):
-    def count_tokens(self, text: str) -> int: ...
+def sentence_transformers(feature: str) -> Any:
+    """The sentence_transformers module, imported offline (the hub client never reaches out for a
+    model or its metadata), or an error saying what to install."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    try:
+        import sentence_transformers as module
+    except ImportError as exc:
+        raise DependencyMissingError(feature, "pip install torch==2.13.0 && pip install -e '.[st]'") from exc
+    return module
 
 
 class E5Embeddings(Embeddings):
@@ -70,18 +79,8 @@ class SentenceTransformerEmbeddings(Embeddings):
     @property
     def model(self) -> Any:
         if self._model is None:
-            # Offline by construction: never let the hub client reach out for a model or its metadata.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-            try:
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise DependencyMissingError(
-                    "the 'st' embedding backend",
-                    "pip install torch==2.13.0 && pip install -e '.[st]'",
-                ) from exc
-            self._model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
+            st = sentence_transformers("the 'st' embedding backend")
+            self._model = st.SentenceTransformer(self._path, device="cpu", local_files_only=True)
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from assistant.errors import DependencyMissingError
+from assistant.embed import sentence_transformers
 
 
 @lru_cache(maxsize=2)
 def _model(path: str) -> Any:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        from sentence_transformers import CrossEncoder
-    except ImportError as exc:
-        raise DependencyMissingError(
-            "reranking (ASSISTANT_RETRIEVAL__RERANKER_MODEL)",
-            "pip install torch==2.13.0 && pip install -e '.[st]'",
-        ) from exc
-    return CrossEncoder(path, device="cpu", local_files_only=True)
+    st = sentence_transformers("reranking (ASSISTANT_RETRIEVAL__RERANKER_MODEL)")
+    return st.CrossEncoder(path, device="cpu", local_files_only=True)
 
 
 class CrossEncoderReranker:
