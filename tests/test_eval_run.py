@@ -1,0 +1,176 @@
+"""The evaluation run: dataset validation, records and summaries, report files, comparison and the gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.errors import AssistantError
+from assistant.evaluate.compare import check_gate, load_run, metric_diff, regressions
+from assistant.evaluate.dataset import Question, load_questions
+from assistant.evaluate.report import write_run
+from assistant.evaluate.run import run_eval
+
+LAW = "ley.pdf"
+
+
+def _q(
+    qid: str, lang: str, answerable: bool = True, page: int = 2, topic: str = "trafficking"
+) -> dict[str, Any]:
+    gold = [{"file": LAW, "page": page, "article": "Art. 92"}] if answerable else []
+    facts = ["16 a 19 años"] if answerable else []
+    return {"id": qid, "lang": lang, "question": f"pregunta {qid}", "answerable": answerable, "gold": gold,
+            "reference_answer": "", "key_facts": facts, "key_facts_alt": facts, "topic": topic}  # fmt: skip
+
+
+def _write(path: Path, records: list[Any]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n", "utf-8")
+    return path
+
+
+def test_load_questions_reads_jsonl_and_skips_blank_lines(tmp_path):
+    path = _write(tmp_path / "qa.jsonl", [_q("a", "es"), "", _q("b", "fr", answerable=False)])
+    questions = load_questions(path)
+    assert [q.id for q in questions] == ["a", "b"]
+    assert questions[0].fact_forms() == [("16 a 19 años",)]  # identical alternative collapsed
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "qa.jsonl:2: not valid JSON"),
+        (
+            json.dumps({**_q("x", "es"), "gold": []}),
+            "qa.jsonl:2: record: Value error, an answerable question",
+        ),
+        (json.dumps({**_q("x", "de")}), "qa.jsonl:2: lang: Input should be 'es', 'fr' or 'en'"),
+        (json.dumps({**_q("x", "es"), "key_facts_alt": []}), None),  # no alternatives is allowed
+        (
+            json.dumps({**_q("x", "es"), "key_facts_alt": ["a", "b"]}),
+            "key_facts_alt must be empty or as long",
+        ),
+        (json.dumps(_q("a", "es")), "qa.jsonl:2: duplicate id 'a'"),
+    ],
+)
+def test_load_questions_names_the_bad_line(tmp_path, line, message):
+    path = _write(tmp_path / "qa.jsonl", [_q("a", "es"), line])
+    if message is None:
+        assert len(load_questions(path)) == 2
+        return
+    with pytest.raises(AssistantError, match=message.replace("(", r"\(")):
+        load_questions(path)
+
+
+def test_load_questions_missing_or_empty_file(tmp_path):
+    with pytest.raises(AssistantError, match="no such question file"):
+        load_questions(tmp_path / "none.jsonl")
+    with pytest.raises(AssistantError, match="no questions in the file"):
+        load_questions(_write(tmp_path / "empty.jsonl", [""]))
+
+
+def _hit(rank: int, page: int, article: str | None = "Art. 92", cid: str | None = None) -> dict[str, Any]:
+    return {"rank": rank, "chunk_id": cid or f"c{page}", "file": LAW, "page_start": page, "page_end": page,
+            "article": article, "score": 1.0 / rank, "text": f"página {page}: 16 a 19 años"}  # fmt: skip
+
+
+QUESTIONS = [
+    Question.model_validate(_q("es-1", "es")),
+    Question.model_validate(_q("fr-1", "fr", page=3, topic="mining")),
+    Question.model_validate(_q("en-0", "en", answerable=False)),
+]
+
+
+def good_search(question: str, k: int) -> list[dict[str, Any]]:
+    page = 3 if "fr-1" in question else 2
+    return [_hit(1, page), _hit(2, 9)][:k]
+
+
+def poor_search(question: str, k: int) -> list[dict[str, Any]]:
+    return [_hit(1, 9, None), _hit(2, 2)][:k]
+
+
+def answerer(question: str) -> dict[str, Any]:
+    if "en-0" in question:
+        return {"answer": "I did not find this information in the indexed documents.", "language": "en",
+                "abstained": True, "mode": "extractive", "citations": [], "hits": []}  # fmt: skip
+    # fr-1 (gold page 3) gets page 9, which holds no key fact: a valid but imprecise citation
+    page = 9 if "fr-1" in question else 2
+    hit = {**_hit(1, page), "text": "otro texto"} if page == 9 else _hit(1, page)
+    return {"answer": "La pena es de 16 a 19 años [1].", "language": "es", "abstained": False,
+            "mode": "extractive", "hits": [hit],
+            "citations": [{"n": 1, "chunk_id": f"c{page}", "file": LAW, "page_start": page, "page_end": page,
+                           "article": "Art. 92", "quote": "16 a 19 años"}]}  # fmt: skip
+
+
+def test_run_eval_scores_each_system_and_groups_by_language_and_topic():
+    run = run_eval(QUESTIONS, good_search, baseline=poor_search, meta={"dataset_name": "t"})
+    product, baseline = run.summary["systems"]["product"], run.summary["systems"]["baseline"]
+    assert run.summary["questions"] == 3 and run.summary["answerable"] == 2
+    assert product["retrieval"]["all"]["hit@1"] == 1.0 and product["retrieval"]["all"]["article_acc"] == 1.0
+    assert baseline["retrieval"]["all"]["hit@1"] == 0.0 and baseline["retrieval"]["all"]["mrr@10"] == 0.25
+    assert set(product["retrieval"]["by_lang"]) == {"es", "fr"}  # en has no answerable question
+    assert set(product["retrieval"]["by_topic"]) == {"trafficking", "mining"}
+    assert product["curve"]["all"][:2] == [1.0, 1.0] and baseline["curve"]["es"][:2] == [0.0, 1.0]
+    assert product["answers"] is None  # no answerer: answer metrics are not invented
+    unanswerable = run.records[2]
+    assert unanswerable["product"]["retrieval"] is None and unanswerable["gold"] == []
+    assert "text" not in run.records[0]["product"]["hits"][0]  # records keep references, not passages
+
+
+def test_run_eval_with_an_answerer_fills_the_answer_metrics():
+    run = run_eval(QUESTIONS, good_search, answerer=answerer)
+    answers = run.summary["systems"]["product"]["answers"]["all"]
+    assert answers["abstention_accuracy"] == 1.0 and answers["false_abstention"] == 0.0
+    assert answers["citation_validity"] == 1.0
+    assert answers["citation_precision"] == 0.5  # es-1 cites its gold page; fr-1 cites page 9
+    assert answers["language_match"] == pytest.approx(2 / 3)  # fr-1 got a Spanish answer
+    record = run.records[0]["product"]
+    assert record["answer"]["citations"][0]["chunk_id"] == "c2" and record["ask_ms"] >= 0
+    assert answers["key_fact_recall"] == 1.0
+
+
+def test_write_run_writes_records_summary_report_and_chart(tmp_path):
+    run = run_eval(QUESTIONS, good_search, baseline=poor_search, meta={"dataset_name": "t.jsonl"})
+    paths = write_run(run, tmp_path / "run")
+    assert [p.name for p in paths] == ["records.jsonl", "summary.json", "report.md", "hit-at-k.png"]
+    lines = paths[0].read_text("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["es-1", "fr-1", "en-0"]
+    assert paths[3].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    report = paths[2].read_text("utf-8")
+    assert "| product · all | 2 | 100% | 100% | 100% |" in report
+    assert "| baseline · all | 2 | 0% | 50% | 50% |" in report
+    assert "Not run: no answerer in this run." in report
+    assert "None: every gold page first." in report
+
+
+def test_compare_lists_metric_changes_and_questions_that_got_worse(tmp_path):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    write_run(run_eval(QUESTIONS, good_search), a)
+    write_run(run_eval(QUESTIONS, poor_search), b)
+    (summary_a, records_a), (summary_b, records_b) = load_run(a), load_run(b)
+    diff = {m: (x, y) for m, x, y in metric_diff(summary_a, summary_b)}
+    assert diff["retrieval.all.hit@1"] == (1.0, 0.0)
+    assert not any(m.startswith("curve") for m in diff)
+    worse = regressions(records_a, records_b)
+    assert [(r.id, r.what) for r in worse] == [("es-1", "rank 1 -> 2"), ("fr-1", "rank 1 -> >10")]
+    assert regressions(records_b, records_a) == []
+
+
+def test_load_run_rejects_a_folder_that_is_not_a_run(tmp_path):
+    with pytest.raises(AssistantError, match="not an evaluation run"):
+        load_run(tmp_path)
+
+
+def test_gate_passes_at_the_minimum_and_names_each_failure():
+    summary = run_eval(QUESTIONS, poor_search).summary
+    ok = {"systems.product.retrieval.all.hit@5": 0.5, "systems.product.retrieval.all.mrr@10": 0.25}
+    assert check_gate(summary, ok) == []
+    failures = check_gate(summary, {**ok, "systems.product.retrieval.all.hit@1": 0.8, "systems.x.y": 0.1})
+    assert failures == [
+        "systems.product.retrieval.all.hit@1 = 0.000, below the recorded minimum 0.800",
+        "systems.x.y: not in this run's summary (is the threshold file for this dataset?)",
+    ]
