@@ -1,11 +1,11 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and pip:
 #   make run   - set up .venv if needed, ingest corpus/ on first run, then run sample searches
-#   make test  - set up .venv if needed, then run the whole test suite
+#   make test  - set up .venv if needed, then run the whole test suite and the demo-corpus evaluation gate
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint corpus bench-ingest clean-index
+.PHONY: run test eval-gate lint corpus bench-ingest clean-index
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+	$(MAKE) eval-gate
+
+# Retrieval on the bundled demo corpus with the default settings, against the minimums in evals/gates/.
+eval-gate: $(STAMP)
+	rm -rf build/eval-demo
+	$(VENV)/bin/assistant ingest corpus --index build/eval-demo/index --no-progress
+	$(VENV)/bin/assistant eval evals/datasets/demo.jsonl --index build/eval-demo/index \
+		--out build/eval-demo/run --gate evals/gates/demo.json
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check assistant tests scripts

@@ -27,7 +27,7 @@ class Index:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.root, self.collection, self.embedder)
+        return Store(self.root, self.collection, self.embedder, self.settings.retrieval.ef_search)
 
     @cached_property
     def manifest(self) -> Manifest:

@@ -69,6 +69,14 @@ class RetrievalSettings(BaseModel):
         "place (BM25 on 'peculado') beat items two channels rank mediocrely (measured sweep in README).",
     )
     depth: int = Field(50, ge=5, le=1000, description="Candidates taken from each channel before fusion.")
+    ef_search: int = Field(
+        1000,
+        ge=10,
+        le=10000,
+        description="Chroma's HNSW search breadth. Chroma's default (100) found 96% of the exact 50 nearest "
+        "chunks on the real corpus, and not always the same ones from one process to the next; 1000 finds "
+        "all of them. Applied to existing indexes when they are opened.",
+    )
     translate: bool = Field(
         True, description="Translate French and English questions to Spanish with Apertium when installed."
     )

@@ -64,7 +64,9 @@ def chunk_from_record(document: str, meta: dict[str, Any]) -> Chunk:
 class Store:
     """A Chroma collection of chunks in `<index>/chroma`, reached through LangChain."""
 
-    def __init__(self, index_dir: Path, collection: str, embedder: CachedEmbeddings) -> None:
+    def __init__(
+        self, index_dir: Path, collection: str, embedder: CachedEmbeddings, ef_search: int = 1000
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -74,12 +76,16 @@ class Store:
             path=str(index_dir / "chroma"),
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
         )
-        self.vectors = Chroma(
-            client=client,
-            collection_name=collection,
-            embedding_function=embedder,
-            collection_metadata={"hnsw:space": "cosine"},
+        hnsw = {"space": "cosine", "ef_search": ef_search}
+        # embedding_function=None: Chroma's default would be recorded in the collection (and download a model)
+        found = client.get_or_create_collection(
+            collection,
+            configuration={"hnsw": hnsw},  # type: ignore[arg-type]
+            embedding_function=None,
         )
+        if (found.configuration.get("hnsw") or {}).get("ef_search") != ef_search:
+            found.modify(configuration={"hnsw": {"ef_search": ef_search}})
+        self.vectors = Chroma(client=client, collection_name=collection, embedding_function=embedder)
 
     def add(
         self, chunks: list[Chunk], batch: int = 64, on_batch: Callable[[int], None] | None = None

@@ -140,7 +140,7 @@ def test_write_run_writes_records_summary_report_and_chart(tmp_path):
     assert [json.loads(line)["id"] for line in lines] == ["es-1", "fr-1", "en-0"]
     assert paths[3].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = paths[2].read_text("utf-8")
-    assert "| product · all | 2 | 100% | 100% | 100% |" in report
+    assert "| product · all | 2 | 100% | 100% | 100% | 1.000 | 100% | 1.000 | 100% |" in report
     assert "| baseline · all | 2 | 0% | 50% | 50% |" in report
     assert "Not run: no answerer in this run." in report
     assert "None: every gold page first." in report

@@ -29,7 +29,9 @@ def test_ingest_stores_chunks_with_metadata(index, law, report):
     )
     assert "Registro Oficial Suplemento 599" in top.reform_notes[0]
     # vectors always come from our embedder: Chroma's default embedding function would download a model
-    assert index.store.vectors._collection.configuration_json["embedding_function"] is None
+    function = index.store.vectors._collection.configuration_json["embedding_function"]
+    assert function in (None, {"type": "legacy"})  # "legacy": the client supplies vectors; never "default"
+    assert index.store.vectors._collection.configuration_json["hnsw"]["ef_search"] == 1000
 
 
 def test_reingesting_an_unchanged_file_does_nothing(index, law):

@@ -45,7 +45,7 @@ def write_chart(summary: Mapping[str, Any], path: Path) -> Path:
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
+    figure, axes = plt.subplots(figsize=(8.5, 4.2), dpi=110)
     colours = {"all": "black", "es": "tab:red", "fr": "tab:blue", "en": "tab:green"}
     for system, style in (("product", "-"), ("baseline", "--")):
         curves = summary["systems"].get(system, {}).get("curve", {})
@@ -58,19 +58,22 @@ def write_chart(summary: Mapping[str, Any], path: Path) -> Path:
     axes.set(xlabel="k (chunks read)", ylabel="hit@k (gold page found)", ylim=(0, 1.02), xticks=range(1, 11))
     axes.set_title(f"Retrieval, {summary.get('dataset_name', '')}: hit@k per language")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=7, ncol=2, loc="lower right")
+    axes.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))  # outside: never over a line
     figure.tight_layout()
     figure.savefig(path)
     plt.close(figure)
     return path
 
 
-def fmt(value: Any) -> str:
-    """A share as a percentage, a count as is, a missing value as an en dash."""
+DECIMALS = frozenset({"mrr@10", "ndcg@10"})  # scores, not shares of questions
+
+
+def fmt(value: Any, key: str = "") -> str:
+    """A share as a percentage, a score to three decimals, a missing value as an en dash."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{100 * value:.0f}%" if value <= 1 else f"{value:.1f}"
+        return f"{value:.3f}" if key in DECIMALS else f"{100 * value:.0f}%"
     return str(value)
 
 
@@ -78,7 +81,7 @@ def table(rows: Sequence[tuple[str, Mapping[str, Any]]], columns: Sequence[tuple
     lines = ["| | n | " + " | ".join(title for title, _ in columns) + " |"]
     lines.append("|---|---:|" + "---:|" * len(columns))
     for name, metrics in rows:
-        cells = [fmt(metrics.get(key)) for _, key in columns]
+        cells = [fmt(metrics.get(key), key) for _, key in columns]
         lines.append(f"| {name} | {metrics.get('n', '')} | " + " | ".join(cells) + " |")
     return lines
 
