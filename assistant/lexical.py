@@ -10,7 +10,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -95,6 +95,7 @@ class LexicalIndex:
     words: object
     ngrams: object
     fingerprint: str
+    _df: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, rows: Sequence[tuple[str, str, str, str]]) -> LexicalIndex:
@@ -134,6 +135,21 @@ class LexicalIndex:
         return cls(
             meta["ids"], meta["files"], meta["doc_types"], load("words"), load("ngrams"), meta["fingerprint"]
         )
+
+    def document_frequency(self, tokens: Iterable[str]) -> dict[str, int]:
+        """How many indexed chunks contain each stemmed token (0 for a word no document uses)."""
+        vocab: dict[str, int] = getattr(self.words, "vocab_dict", {})
+        if self._df is None:
+            indptr = getattr(self.words, "scores", {}).get("indptr")
+            self._df = np.diff(indptr) if indptr is not None else np.zeros(0, dtype=np.int64)
+        df = self._df
+        return {t: int(df[vocab[t]]) if t in vocab and vocab[t] < len(df) else 0 for t in tokens}
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """log(1 + N / df) of each stemmed token over the indexed chunks; a token no chunk contains
+        counts as if half a chunk did (rarer than any indexed word)."""
+        n = max(len(self.ids), 1)
+        return {t: float(np.log1p(n / max(df, 0.5))) for t, df in self.document_frequency(tokens).items()}
 
     def search(
         self,

@@ -29,7 +29,7 @@ _LANG_HINTS = {
     ),
     "fr": frozenset(
         "le la les des du de est que quel quelle quels quelles une pour qui dans sur au aux ce peine loi "
-        "selon est-ce qu'est-ce ".split()
+        "selon est-ce qu'est-ce et sont chaque elle il ils avec pas ou fait peut être ".split()
     ),
     "en": frozenset("the of and is are what which who how does for to in on a an under law penalty".split()),
 }
@@ -81,6 +81,9 @@ def detect_query_language(question: str) -> str:
     scores = {lang: sum(expanded[w] for w in hints) for lang, hints in _LANG_HINTS.items()}
     if re.search(r"\b(qu'|l'|d'|n'|c'est)", question.lower()):
         scores["fr"] += 2
+    # Letters only one of the two Romance languages uses ('è', 'ç', 'œ'... / 'á', 'í', 'ó', 'ú').
+    scores["fr"] += len(re.findall(r"[èêàùçœâîûë]", question.lower()))
+    scores["es"] += len(re.findall(r"[áíóú]", question.lower()))
     best = max(scores.values())
     return "es" if best == 0 else max(("es", "fr", "en"), key=lambda lang: (scores[lang], lang == "es"))
 

@@ -62,15 +62,17 @@ def search(
     mode: Mode = "hybrid",
     filters: Filters | None = None,
     reranker: Reranker | None = None,
+    plan: QueryPlan | None = None,
 ) -> list[Hit]:
-    """The k best passages for a question in Spanish, French or English, best first."""
+    """The k best passages for a question in Spanish, French or English, best first. `plan` replaces
+    the query plan built from `query` (e.g. with a chat model's Spanish version of the question)."""
     if not query.strip():
         raise AssistantError("The question is empty; write what you are looking for.")
     if mode not in MODES:
         raise AssistantError(f"Unknown search mode {mode!r}; use one of {', '.join(MODES)}.")
     settings = index.settings.retrieval
     filters = filters or Filters()
-    plan = plan_query(query, use_translation=settings.translate)
+    plan = plan or plan_query(query, use_translation=settings.translate)
     rankings = _channels(index, plan, mode, filters, settings.depth)
     scores = rrf(rankings, settings.rrf_k)
     # Repealed law is ranked lower, not removed: a question about the old code still finds it, and

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -97,6 +97,56 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class AnswerSettings(BaseModel):
+    """How `ask` builds an answer from the retrieved passages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: int = Field(6, ge=1, le=20, description="Retrieved passages an answer may draw on and cite.")
+    max_quotes: int = Field(
+        5, ge=1, le=20, description="Extractive mode: most sentences quoted, at most two from one passage."
+    )
+    abstain_below: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="Abstain when the best of the first three passages contains less than this "
+        "IDF-weighted share of the question's content words. 0.15 is the highest value that keeps false "
+        "abstentions under 10% on the development set (`python scripts/calibrate_abstention.py`). "
+        "Independently of it, `ask` abstains when the question names a year no retrieved passage "
+        "mentions, or a domain word (glossary vocabulary) no indexed document contains.",
+    )
+    gist: bool = Field(
+        True,
+        description="Extractive mode: add an Apertium gist translation, labelled as automatic, under "
+        "each quote in another language than the question (when Apertium has the pair).",
+    )
+
+
+class LLMSettings(BaseModel):
+    """The chat model, if any. Without one, answers are extractive (quotes with citations)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["auto", "none", "ollama", "openai", "llamacpp"] = Field(
+        "auto",
+        description="'auto': Ollama when it answers on `ollama_url` (127.0.0.1 only), else extractive; "
+        "'none': always extractive; 'ollama'; 'openai': any OpenAI-compatible server at `base_url` "
+        "(vLLM, llama.cpp server, LM Studio, Mistral, OpenAI); 'llamacpp': a local GGUF file "
+        "(`gguf_path`, extra `llamacpp`).",
+    )
+    model: str = Field("", description="Model name for Ollama or the OpenAI-compatible server.")
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Where Ollama listens.")
+    base_url: str = Field("", description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    api_key: SecretStr = Field(
+        SecretStr(""), description="Key for the OpenAI-compatible endpoint; never logged or printed."
+    )
+    gguf_path: str = Field("", description="Local GGUF model file for the 'llamacpp' backend.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature (0: deterministic).")
+    max_tokens: int = Field(700, ge=50, le=8000, description="Longest answer in tokens.")
+    timeout: float = Field(120.0, gt=0, description="Seconds to wait for the model.")
+
+
 class Settings(BaseSettings):
     """All settings; environment variables use the prefix ASSISTANT_ and `__` for nesting."""
 
@@ -106,9 +156,15 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(
         Path("corpus"), description="Documents ingested by `assistant run` when the index is empty."
     )
+    prompts_dir: Path = Field(
+        Path(__file__).resolve().parents[1] / "prompts",
+        description="Prompt templates (prompts/<lang>/<task>.txt); default: the project's prompts/.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
+    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
 
     def collection_name(self) -> str:
         """Chroma collection named from a hash of everything that shapes the vectors."""

@@ -6,8 +6,15 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
 
+from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 _WORD = re.compile(r"\w+")
 
@@ -42,3 +49,40 @@ class HashEmbeddings(Embeddings):
     def count_tokens(self, text: str) -> int:
         """Roughly what a multilingual subword tokenizer gives for Spanish or French."""
         return len(text) // 3 + 2
+
+
+class FakeChat(BaseChatModel):
+    """A deterministic chat model for tests: replays `replies` in order (the last one repeats), streams
+    each reply word by word, and records every prompt it receives in `prompts`."""
+
+    replies: list[str]
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+    model: str = "fake"
+
+    @property
+    def _llm_type(self) -> str:
+        return "fake"
+
+    def _next(self, messages: list[BaseMessage]) -> str:
+        self.prompts.append(list(messages))
+        index = min(len(self.prompts) - 1, len(self.replies) - 1)
+        return self.replies[index]
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._next(messages)))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        for piece in re.findall(r"\S+\s*", self._next(messages)):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))

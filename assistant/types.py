@@ -82,3 +82,45 @@ class FileReport:
     title: str = ""
     error: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One numbered source of an answer: where it is and the span the answer relies on."""
+
+    n: int
+    chunk_id: str
+    file: str
+    title: str
+    page_start: int
+    page_end: int
+    article: str | None
+    quote: str  # verbatim, in the source's language
+    gist: str = ""  # automatic translation of the quote into the question's language, labelled as such
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an answer, the citations it carries and how well they support it (0..1)."""
+
+    text: str
+    citations: tuple[int, ...]
+    support: float
+    supported: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What `ask` returns (JSON fields in DESIGN.md); `abstained` answers carry no citations."""
+
+    question: str
+    answer: str
+    language: str
+    abstained: bool
+    mode: Literal["extractive", "llm"]
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    model: str = ""  # the chat model, in llm mode
+    query: str = ""  # the standalone question searched (differs for a rewritten follow-up)
+    notes: tuple[str, ...] = ()  # e.g. citations removed by the checker

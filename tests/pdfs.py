@@ -94,12 +94,17 @@ def law_pdf(path: Path, pages: list[list[str]] | None = None, watermark: bool = 
     return path
 
 
-def report_pdf(path: Path, title: str = "Informe de misión de prueba", keywords: str = "") -> Path:
+def report_pdf(
+    path: Path,
+    title: str = "Informe de misión de prueba",
+    keywords: str = "",
+    sections: list[tuple[str, list[str]]] | None = None,
+) -> Path:
     """A report with a PDF outline: one page per section, a running header and a footer."""
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     c.setTitle(title)
     c.setKeywords(keywords)
-    for number, (heading, paragraphs) in enumerate(REPORT_SECTIONS, start=1):
+    for number, (heading, paragraphs) in enumerate(sections or REPORT_SECTIONS, start=1):
         key = f"s{number}"
         c.bookmarkPage(key)
         c.addOutlineEntry(heading, key, level=0)

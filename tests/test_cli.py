@@ -185,3 +185,33 @@ def test_eval_runs_the_tutorial_baseline_over_the_indexed_pdfs(env, law, capsys)
         record["baseline"]["hits"][0]["file"] == "ley-prueba.pdf"
         and record["baseline"]["hits"][0]["article"] is None
     )
+
+
+def test_ask_json_has_the_contract_fields(env, law, capsys):
+    main(["ingest", str(law), "--no-progress"])
+    capsys.readouterr()
+    assert main(["ask", "¿Qué pena tiene el delito de trata de personas?", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert {"answer", "language", "abstained", "mode", "citations", "hits"} <= set(answer)
+    assert answer["mode"] == "extractive" and answer["language"] == "es" and not answer["abstained"]
+    citation = answer["citations"][0]
+    assert {"n", "chunk_id", "file", "page_start", "page_end", "article", "quote"} <= set(citation)
+    assert citation["chunk_id"] in {h["chunk_id"] for h in answer["hits"]}
+
+
+def test_ask_session_carries_a_follow_up(env, law, capsys):
+    main(["ingest", str(law), "--no-progress"])
+    session = env / "conversation.jsonl"
+    assert main(["ask", "¿Qué pena tiene el delito de trata de personas?", "--session", str(session)]) == 0
+    out = capsys.readouterr().out
+    assert "[1] “LEY DE PRUEBA CONTRA LA TRATA”, Art. 92, p. 2" in out and "sin modelo de lenguaje" in out
+    assert main(["ask", "¿y para una persona jurídica?", "--session", str(session), "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["query"].startswith("¿Qué pena tiene el delito de trata de personas?")
+    assert len(session.read_text("utf-8").splitlines()) == 2
+
+
+def test_ask_refuses_an_empty_question(env, law, capsys):
+    main(["ingest", str(law), "--no-progress"])
+    assert main(["ask", "  "]) == 1
+    assert "The question is empty; write what you want to know." in capsys.readouterr().err

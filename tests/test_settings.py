@@ -1,7 +1,8 @@
+import re
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from assistant.settings import ChunkingSettings, Settings
 
@@ -23,6 +24,38 @@ def test_every_setting_is_documented_in_the_readme():
     assert len(names) >= 9
     missing = [n for n in names if f"`{n}`" not in README]
     assert not missing, f"document these settings in README.md: {missing}"
+
+
+def _defaults(model: type[BaseModel], prefix: str = "ASSISTANT_") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, field in model.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            out |= _defaults(field.annotation, f"{prefix}{name.upper()}__")
+        else:
+            out[f"{prefix}{name.upper()}"] = field.get_default(call_default_factory=True)
+    return out
+
+
+def _shown(value: object) -> str:
+    """How the README's table writes a default."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if value in ("", None):
+        return "(empty)"
+    return f"`{value}`"
+
+
+def test_the_readme_states_each_default_as_the_code_has_it():
+    rows = dict(re.findall(r"^\| `(ASSISTANT_[A-Z_]+)` \| ([^|]+?) \|", README, re.MULTILINE))
+    wrong = {}
+    for name, default in _defaults(Settings).items():
+        if isinstance(default, Path) and default.is_absolute():
+            continue  # a path inside this checkout (prompts/): the README names it
+        if rows.get(name) != _shown(default):
+            wrong[name] = (rows.get(name), _shown(default))
+    assert not wrong, f"README default differs from the code (README, code): {wrong}"
 
 
 def test_nested_settings_come_from_the_environment(monkeypatch):

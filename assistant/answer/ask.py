@@ -1,0 +1,207 @@
+"""question (+ conversation) -> `Answer`: plan, retrieve, then quote (no model) or generate and check.
+
+The entry points are `ask` (the whole answer) and `ask_stream` (text as it is produced, then the
+`Answer`). Both abstain when the retrieved passages do not cover the question, before any model runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
+from assistant.answer.extractive import abstention_reason, extractive_answer
+from assistant.answer.followup import Turn, carry_context, condense
+from assistant.answer.messages import ABSTAIN, UNSUPPORTED
+from assistant.answer.prompts import answer_messages, translate_messages
+from assistant.answer.support import Checked, best_unit, check_answer
+from assistant.errors import AssistantError
+from assistant.lexical import tokenize
+from assistant.query import QueryPlan, detect_query_language, plan_query, translate
+from assistant.retrieve import Filters, search
+from assistant.types import Answer, Citation, Hit
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from assistant.index import Index
+
+log = logging.getLogger(__name__)
+MAX_QUESTION = 2000  # characters
+GIST_PAIRS = {("es", "fr"): "es-fr", ("fr", "es"): "fr-es", ("es", "en"): "spa-eng", ("en", "es"): "eng-spa"}
+
+
+def validate(question: str) -> str:
+    question = " ".join(question.split())
+    if not question:
+        raise AssistantError("The question is empty; write what you want to know.")
+    if len(question) > MAX_QUESTION:
+        raise AssistantError(
+            f"The question is {len(question)} characters long; keep it under {MAX_QUESTION} "
+            "(ask about one point at a time)."
+        )
+    return question
+
+
+def gist(text: str, source: str, target: str) -> str | None:
+    """Apertium's rough translation of a quote, or None when the pair is not installed."""
+    from assistant.query import _pipeline
+
+    pair = GIST_PAIRS.get((source, target))
+    pipeline = _pipeline(pair) if pair else None
+    if pipeline is None:
+        return None
+    try:
+        return pipeline(text).replace("*", "").replace("#", "").replace("@", "")
+    except (OSError, ValueError):
+        return None
+
+
+def repealed_files(index: Index) -> frozenset[str]:
+    """Indexed documents that are repealed law (by title or file name, or listed in the settings)."""
+    from assistant.retrieve import is_repealed
+
+    listed = set(index.settings.retrieval.repealed_files)
+    return frozenset(
+        d.file for d in index.manifest.documents.values() if is_repealed(d.file, d.title, listed)
+    )
+
+
+def _prepare(
+    index: Index, question: str, history: Sequence[Turn], chat: BaseChatModel | None, filters: Filters | None
+) -> tuple[str, str, QueryPlan, Terms, list[Hit]]:
+    """Language, standalone question, plan, weighted question terms and the retrieved sources."""
+    settings = index.settings
+    question = validate(question)
+    language = detect_query_language(question)
+    if chat is not None:
+        standalone = condense(chat, settings.prompts_dir, language, question, history)
+    else:
+        standalone = carry_context(question, history)
+    plan = plan_query(standalone, use_translation=settings.retrieval.translate)
+    if chat is not None and plan.language != "es":
+        reply = chat.invoke(translate_messages(settings.prompts_dir, plan.language, standalone))
+        spanish = " ".join(str(reply.content).split())
+        if spanish:
+            plan = dataclasses.replace(plan, spanish=spanish, translated=True, unknown=())
+    if not index.exists():
+        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
+    hits = search(index, standalone, k=settings.answer.sources, plan=plan, filters=filters)
+    words = tokenize(" ".join((plan.question, plan.spanish, *plan.expansions)))
+    terms = question_terms(plan, index.lexical.idf(words))
+    absent = absent_domain_terms(terms, index.lexical.document_frequency(words))
+    terms = dataclasses.replace(terms, absent=tuple(absent))
+    return language, standalone, plan, terms, hits
+
+
+def ask(
+    index: Index,
+    question: str,
+    history: Sequence[Turn] = (),
+    chat: BaseChatModel | None = None,
+    filters: Filters | None = None,
+) -> Answer:
+    """The cited answer to a question, extractive when `chat` is None."""
+    answer: Answer | None = None
+    for part in ask_stream(index, question, history, chat, filters):
+        if isinstance(part, Answer):
+            answer = part
+    assert answer is not None
+    return answer
+
+
+def ask_stream(
+    index: Index,
+    question: str,
+    history: Sequence[Turn] = (),
+    chat: BaseChatModel | None = None,
+    filters: Filters | None = None,
+) -> Iterator[str | Answer]:
+    """Text pieces as they are produced, then the checked `Answer` (its text may differ from the
+    streamed one: invalid citations removed, unsupported sentences marked)."""
+    language, standalone, _plan, terms, hits = _prepare(index, question, history, chat, filters)
+    settings = index.settings.answer
+    if chat is None:
+        answer = extractive_answer(
+            question, language, hits, terms, threshold=settings.abstain_below, max_quotes=settings.max_quotes,
+            gist=gist if settings.gist else None, query=standalone, repealed=repealed_files(index),
+        )  # fmt: skip
+        yield answer.answer
+        yield answer
+        return
+    reason = abstention_reason(standalone, hits, terms, settings.abstain_below)
+    if reason:
+        yield ABSTAIN[language]
+        yield _abstain(question, language, hits, standalone, chat, (reason,))
+        return
+    pieces: list[str] = []
+    for chunk in chat.stream(answer_messages(index.settings.prompts_dir, language, question, hits)):
+        text = str(chunk.content)
+        pieces.append(text)
+        yield text
+    yield llm_answer(question, language, "".join(pieces), hits, standalone, chat, index)
+
+
+def _abstain(
+    question: str, language: str, hits: Sequence[Hit], query: str, chat: BaseChatModel, notes: tuple[str, ...]
+) -> Answer:
+    from assistant.answer.models import model_name
+
+    model = model_name(chat)
+    return Answer(question, ABSTAIN[language], language, True, "llm", hits=tuple(hits), model=model,
+                  query=query, notes=notes)  # fmt: skip
+
+
+def llm_answer(
+    question: str,
+    language: str,
+    text: str,
+    hits: Sequence[Hit],
+    query: str,
+    chat: BaseChatModel,
+    index: Index,
+) -> Answer:
+    """Check a generated answer: drop citations to sources not given, score each sentence against its
+    cited passages, mark unsupported ones; no valid citation (or the abstention sentence) -> abstain."""
+    from assistant.answer.models import model_name
+
+    def to_spanish(sentence: str) -> str:
+        found = translate(sentence, language) if language != "es" else None
+        return found[0] if found else ""
+
+    checked = check_answer(text, hits, to_spanish, _similarity(index))
+    notes = [f"removed citation [{n}]: no such source was given to the model" for n in checked.removed]
+    if not checked.cited or ABSTAIN[language].rstrip(".") in text:
+        notes.append(
+            "no valid citation in the model's answer" if not checked.cited else "the model abstained"
+        )
+        return _abstain(question, language, hits, query, chat, tuple(notes))
+    citations = [_citation(n, hits[n - 1], checked) for n in checked.cited]
+    shown = " ".join(
+        s.text if s.supported else f"{s.text} {UNSUPPORTED[language]}" for s in checked.sentences
+    )
+    unsupported = sum(not s.supported for s in checked.sentences)
+    if unsupported:
+        notes.append(f"{unsupported} sentence(s) not supported by their cited source")
+    return Answer(question, shown, language, False, "llm", tuple(citations), checked.sentences, tuple(hits),
+                  model=model_name(chat), query=query, notes=tuple(notes))  # fmt: skip
+
+
+def _citation(n: int, hit: Hit, checked: Checked) -> Citation:
+    c = hit.chunk
+    citing = [s.text for s in checked.sentences if n in s.citations]
+    quote = best_unit(c.text, citing)
+    return Citation(n, c.chunk_id, c.file, c.title, c.page_start, c.page_end, c.article, quote)
+
+
+def _similarity(index: Index):  # type: ignore[no-untyped-def]
+    """Cosine similarity of e5 vectors (query-side for the sentence, passage-side for the source)."""
+    import numpy as np
+
+    def similarity(sentence: str, passage: str) -> float:
+        a = np.asarray(index.embedder.embed_query(sentence))
+        b = np.asarray(index.embedder.embed_documents([passage])[0])
+        return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) or 1.0))
+
+    return similarity

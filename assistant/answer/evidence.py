@@ -1,0 +1,149 @@
+"""Hits + query plan -> the sentences worth quoting, and how strongly the sources cover the question.
+
+Each retrieved chunk is cut into sentences and numbered items; a unit scores by the IDF-weighted share
+of the question's content words it contains (Spanish stems of the question as asked and of its Spanish
+version, whichever matches more). The same share over a whole chunk is the *coverage* that decides
+abstention: a question whose rare words (a year, "cianuro", "Colombia") appear in none of the top
+chunks is one the documents do not answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.answer.text import split_units
+from assistant.lexical import tokenize
+from assistant.query import QueryPlan, load_glossary
+from assistant.types import Hit
+
+# Words that say what kind of answer is wanted, not what it is about; they never count as evidence.
+QUESTION_WORDS = frozenset(
+    tokenize(
+        "cuanto cuantos cuanta cuantas cual cuales como donde quien quienes puede pueden debe deben "
+        "hay existe existen establece prevé preve dice segun ecuador ecuatoriano ecuatoriana ley "
+        "combien quels quelles comment peut peuvent doit prevoit selon equateur equatorien loi "
+        "many much which can could should must does say says under ecuadorian law"
+    )
+)
+COVERAGE_CHUNKS = 3  # coverage is the best over the first few hits: the answer may sit in any of them
+LEAD_GAP = "[…]"  # marks items left out between a lead-in and the item quoted
+RELATIVE_FLOOR = 0.6  # a unit is quoted only if it scores at least this share of the best unit
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    hit: Hit
+    text: str
+    score: float
+    position: int  # index of the unit in its chunk, to keep reading order within a source
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Weighted content words of a question: as asked, and in its Spanish version."""
+
+    asked: Mapping[str, float]
+    spanish: Mapping[str, float]
+    absent: tuple[str, ...] = field(default=())  # domain stems no indexed document contains
+
+    def coverage(self, tokens: set[str]) -> float:
+        """IDF-weighted share of the question's words present, for the better-matching version."""
+        return max(_share(self.asked, tokens), _share(self.spanish, tokens))
+
+
+def _share(weights: Mapping[str, float], tokens: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+
+
+def question_terms(plan: QueryPlan, idf: Mapping[str, float] | None = None) -> Terms:
+    """Content stems of the question and of its Spanish version (with glossary terms), IDF-weighted
+    (`idf` maps a stem to its weight; missing stems weigh 1). Words Apertium did not know are left out
+    of the Spanish version: they were not translated, and the glossary terms stand in for them."""
+    unknown = {t for word in plan.unknown for t in tokenize(word)}
+    asked = [t for t in tokenize(plan.question) if t not in QUESTION_WORDS]
+    spanish = [
+        t
+        for t in tokenize(" ".join((plan.spanish, *plan.expansions)))
+        if t not in QUESTION_WORDS and t not in unknown
+    ]
+    weight = idf or {}
+    return Terms({t: weight.get(t, 1.0) for t in asked}, {t: weight.get(t, 1.0) for t in spanish or asked})
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def missing_years(question: str, hits: Sequence[Hit]) -> list[str]:
+    """Years the question names ("en 2023", "2019-2030") that no retrieved passage mentions in its text,
+    title or file name. Facts about a given year (statistics, budgets, dates of events) are not in
+    sources that never name that year. Reform notes do not count: they date amendments, which is not
+    what such a question asks, and an extractive answer cannot quote them."""
+    years = list(dict.fromkeys(_YEAR.findall(question)))
+    if not years:
+        return []
+    haystack = " ".join(" ".join((h.chunk.text, h.chunk.title, h.chunk.file)) for h in hits)
+    return [year for year in years if year not in haystack]
+
+
+@lru_cache(maxsize=1)
+def domain_stems() -> frozenset[str]:
+    """Stems of the one-word Spanish terms of the domain glossary ('mercurio', 'cianuro', 'draga'): the
+    vocabulary of the mission's subject. Words of longer terms ('nacional' in 'Policía Nacional') are
+    too general to say anything alone."""
+    stems = (tokenize(term) for entry in load_glossary() for term in entry.spanish)
+    return frozenset(only[0] for only in stems if len(only) == 1)
+
+
+def absent_domain_terms(terms: Terms, document_frequency: Mapping[str, int]) -> list[str]:
+    """Domain words of the question (glossary vocabulary: 'mercurio', 'cianuro', 'UAFE') that no indexed
+    document contains at all: the documents cannot speak about them."""
+    stems = dict.fromkeys([*terms.spanish, *terms.asked])
+    return [t for t in stems if t in domain_stems() and document_frequency.get(t, 0) == 0]
+
+
+def coverage(hits: Sequence[Hit], terms: Terms) -> float:
+    """How well the best of the first hits covers the question (0..1): the abstention signal."""
+    return max((terms.coverage(set(tokenize(h.chunk.text))) for h in hits[:COVERAGE_CHUNKS]), default=0.0)
+
+
+def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_source: int = 2) -> list[Quote]:
+    """The best units across the hits (each hit's rank discounts its units), at most `per_source` from
+    one chunk, the first hit always represented; a numbered item brings its lead-in ("...sancionada:")."""
+    candidates: list[Quote] = []
+    for hit in hits:
+        units = split_units(hit.chunk.text)
+        for i in range(len(units)):
+            text = _with_lead_in(units, i)
+            score = terms.coverage(set(tokenize(text))) / (1 + 0.15 * (hit.rank - 1))
+            if score > 0:
+                candidates.append(Quote(hit, text, score, i))
+    candidates.sort(key=lambda q: (-q.score, q.hit.rank, q.position))
+    floor = RELATIVE_FLOOR * candidates[0].score if candidates else 0.0
+    candidates = [q for q in candidates if q.score >= floor]
+    chosen: list[Quote] = []
+    taken: dict[str, int] = {}
+    for quote in candidates:
+        cid = quote.hit.chunk.chunk_id
+        if len(chosen) >= max_quotes or taken.get(cid, 0) >= per_source:
+            continue
+        if any(quote.text in q.text or q.text in quote.text for q in chosen if q.hit.chunk.chunk_id == cid):
+            continue
+        chosen.append(quote)
+        taken[cid] = taken.get(cid, 0) + 1
+    if hits and all(q.hit.rank != hits[0].rank for q in chosen) and chosen:
+        first = [q for q in candidates if q.hit.rank == hits[0].rank][:1]
+        chosen = first + chosen[: max_quotes - 1] if first else chosen
+    return chosen
+
+
+def _with_lead_in(units: Sequence[str], i: int) -> str:
+    """A numbered item with the sentence that introduces it, when that sentence ends with a colon."""
+    unit = units[i]
+    if i > 0 and unit[:1].isdigit():
+        lead = next((units[j] for j in range(i - 1, -1, -1) if not units[j][:1].isdigit()), "")
+        if lead.endswith(":") and len(lead) + len(unit) < 700:
+            return f"{lead} {LEAD_GAP} {unit}" if units[i - 1] != lead else f"{lead} {unit}"
+    return unit

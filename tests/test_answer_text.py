@@ -1,0 +1,53 @@
+"""Splitting passages into quotable units and answers into sentences; citation markers."""
+
+from __future__ import annotations
+
+from assistant.answer.extractive import join_quotes
+from assistant.answer.text import citation_numbers, split_sentences, split_units, strip_citations
+
+ART_92 = (
+    "Art. 92.- Sanción para el delito de trata de personas.- La trata de personas será sancionada: "
+    "1. Con pena privativa de libertad de dieciséis a diecinueve años. 2. Con pena privativa de libertad "
+    "de diecinueve a veintidós años, si la víctima pertenece a un grupo de atención prioritaria. "
+    "Véase el Art. 77 de este Código. Nota: texto."
+)
+
+
+def test_units_keep_the_heading_with_its_sentence_and_split_numbered_items():
+    assert split_units(ART_92) == [
+        "Art. 92.- Sanción para el delito de trata de personas.- La trata de personas será sancionada:",
+        "1. Con pena privativa de libertad de dieciséis a diecinueve años.",
+        "2. Con pena privativa de libertad de diecinueve a veintidós años, si la víctima pertenece a un "
+        "grupo de atención prioritaria.",
+        "Véase el Art. 77 de este Código.",
+        "Nota: texto.",
+    ]
+
+
+def test_units_follow_paragraphs_and_cut_very_long_sentences_at_a_comma():
+    long = "Primera parte, " * 60 + "fin."
+    units = split_units(f"Uno.\nDos tres.\n{long}")
+    assert units[:2] == ["Uno.", "Dos tres."]
+    assert all(len(u) <= 600 for u in units[2:]) and "".join(units[2:]).replace(" ", "") == long.replace(
+        " ", ""
+    )
+
+
+def test_sentences_keep_citations_that_follow_the_period():
+    text = "La pena es de 16 a 19 años. [1] Según el Art. 92 del COIP, se agrava [2][3]. Fin."
+    assert split_sentences(text) == [
+        "La pena es de 16 a 19 años [1].",
+        "Según el Art. 92 del COIP, se agrava [2][3].",
+        "Fin.",
+    ]
+    assert citation_numbers("a [2] b [1] c [2]") == (2, 1)
+    assert strip_citations("a [2] b [10].") == "a b ."
+
+
+def test_shared_lead_in_is_written_once():
+    lead = "La trata de personas será sancionada:"
+    quotes = [f"{lead} 1. Con pena de dieciséis años.", f"{lead} […] 3. Con pena de veintidós años.", "Otra."]
+    assert (
+        join_quotes(quotes)
+        == f"{lead} 1. Con pena de dieciséis años. … 3. Con pena de veintidós años. … Otra."
+    )
