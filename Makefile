@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and pip:
-#   make run   - set up .venv if needed, ingest corpus/ on first run, then run sample searches
+#   make run   - set up .venv if needed, ingest corpus/ on first run, then answer sample questions
 #   make test  - set up .venv if needed, then run the whole test suite and the demo-corpus evaluation gate
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from assistant.answer.evidence import Terms, number_stems
 from assistant.answer.extractive import join_quotes
+from assistant.answer.numbers import spanish_words
 from assistant.answer.text import citation_numbers, split_sentences, split_units, strip_citations
 
 ART_92 = (
@@ -51,3 +55,19 @@ def test_shared_lead_in_is_written_once():
         join_quotes(quotes)
         == f"{lead} 1. Con pena de dieciséis años. … 3. Con pena de veintidós años. … Otra."
     )
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [(0, "cero"), (16, "dieciséis"), (35, "treinta y cinco"), (100, "cien"), (101, "ciento uno"),
+     (200, "doscientos"), (1500, "mil quinientos"), (21000, "veintiun mil"), (200000, "doscientos mil")],
+)  # fmt: skip
+def test_spanish_number_words(n, words):
+    assert spanish_words(n) == words
+
+
+def test_a_number_in_digits_matches_the_law_written_in_words():
+    assert number_stems("200") == {"doscient"} and number_stems("abc") == frozenset()
+    terms = Terms({"16": 1.0, "anos": 1.0}, {})
+    assert terms.coverage({"dieciseis", "diecinuev", "anos"}) == 1.0
+    assert terms.coverage({"diecinuev", "anos"}) == 0.5

@@ -129,6 +129,9 @@ def test_eval_writes_a_run_and_compare_reads_two(env, law, capsys):
     summary = json.loads((env / "a" / "summary.json").read_text("utf-8"))
     assert summary["questions"] == 2 and summary["answerable"] == 1
     assert summary["systems"]["product"]["retrieval"]["all"]["hit@10"] == 1.0
+    answers = summary["systems"]["product"]["answers"]["all"]  # `ask` ran for every question
+    assert answers["citation_validity"] == 1.0 and answers["abstention_accuracy"] == 1.0
+    assert answers["key_fact_recall"] == 1.0 and answers["language_match"] == 1.0
     assert {p.name for p in (env / "a").iterdir()} == {
         "records.jsonl",
         "summary.json",

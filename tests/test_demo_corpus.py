@@ -50,6 +50,9 @@ def test_run_command_with_e5_ingests_then_finds_the_penalties(tmp_path, monkeypa
     out = capsys.readouterr().out
     assert "ingesting" in out and out.count("ingested") == len(SOURCES)
     assert "ficha-marco-penal-trata-mineria.pdf" in out
+    # the sample questions are answered with citations, in their own language
+    assert "> ¿Qué pena tiene la trata de personas?" in out and "[1] “" in out
+    assert "Voici les passages des documents indexés" in out
 
     def search(question: str) -> list[dict]:
         assert main(["search", question, "--k", "5", "--json"]) == 0

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.answer.numbers import spanish_words
 from assistant.answer.text import split_units
 from assistant.lexical import tokenize
 from assistant.query import QueryPlan, load_glossary
@@ -53,9 +54,25 @@ class Terms:
         return max(_share(self.asked, tokens), _share(self.spanish, tokens))
 
 
+@lru_cache(maxsize=4096)
+def number_stems(token: str) -> frozenset[str]:
+    """Stems of a number's Spanish words ('200' -> {'doscient'}); empty for anything else."""
+    if not token.isdigit() or len(token) > 6:
+        return frozenset()
+    return frozenset(tokenize(spanish_words(int(token))))
+
+
+def _matches(token: str, tokens: set[str]) -> bool:
+    """The stem is in the unit, or it is a number the unit writes in words ('16' ~ 'dieciséis')."""
+    if token in tokens:
+        return True
+    words = number_stems(token)
+    return bool(words) and words <= tokens
+
+
 def _share(weights: Mapping[str, float], tokens: set[str]) -> float:
     total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in tokens) / total if total else 0.0
+    return sum(w for t, w in weights.items() if _matches(t, tokens)) / total if total else 0.0
 
 
 def question_terms(plan: QueryPlan, idf: Mapping[str, float] | None = None) -> Terms:
@@ -116,6 +133,8 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
     for hit in hits:
         units = split_units(hit.chunk.text)
         for i in range(len(units)):
+            if units[i].endswith(":") and i + 1 < len(units) and _ITEM.match(units[i + 1]):
+                continue  # a lead-in is quoted with its items, never alone
             text = _with_lead_in(units, i)
             score = terms.coverage(set(tokenize(text))) / (1 + 0.15 * (hit.rank - 1))
             if score > 0:
@@ -139,11 +158,23 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
     return chosen
 
 
+_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")
+LEAD_LOOKBACK = 8  # units searched back for the sentence that introduces an item
+
+
 def _with_lead_in(units: Sequence[str], i: int) -> str:
-    """A numbered item with the sentence that introduces it, when that sentence ends with a colon."""
+    """A numbered or lettered item ("1. Con pena...", "a) Cuando...") with the nearest sentence before it
+    that ends with a colon — the one that introduces it ("...será sancionada:", "...en los siguientes
+    casos:"); items of the same list in between are left out and marked."""
     unit = units[i]
-    if i > 0 and unit[:1].isdigit():
-        lead = next((units[j] for j in range(i - 1, -1, -1) if not units[j][:1].isdigit()), "")
-        if lead.endswith(":") and len(lead) + len(unit) < 700:
-            return f"{lead} {LEAD_GAP} {unit}" if units[i - 1] != lead else f"{lead} {unit}"
+    if i == 0 or not _ITEM.match(unit):
+        return unit
+    lettered = unit[:1].isalpha()
+    for j in range(i - 1, max(-1, i - 1 - LEAD_LOOKBACK), -1):
+        candidate = units[j]
+        same_list = _ITEM.match(candidate) and candidate[:1].isalpha() == lettered
+        if candidate.endswith(":") and not same_list:
+            if len(candidate) + len(unit) >= 700:
+                return unit
+            return f"{candidate} {unit}" if j == i - 1 else f"{candidate} {LEAD_GAP} {unit}"
     return unit

@@ -99,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "run",
         parents=[common],
-        help="the main job: ingest the bundled corpus if the index is empty, then run sample searches",
+        help="the main job: ingest the bundled corpus if the index is empty, then answer sample questions",
     )
-    p.add_argument("--query", action="append", help="question to search (repeatable)")
+    p.add_argument("--query", action="append", help="question to answer (repeatable)")
     return parser
 
 

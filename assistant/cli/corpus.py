@@ -101,14 +101,17 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         reports = ingest_paths(index, [settings.corpus_dir], progress=not args.json)
         _print_reports(reports, args.json)
         status = 1 if any(r.status == "failed" for r in reports) else 0
-    from assistant.retrieve import search
+    from assistant.answer.ask import ask
+    from assistant.answer.models import chat_model
+    from assistant.cli.answers import answer_json
 
+    chat = chat_model(settings.llm)
     for query in args.query or SAMPLE_QUERIES:
-        hits = search(index, query, k=3)
+        answer = ask(index, query, chat=chat)
         if args.json:
-            print(json.dumps({"query": query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False))
+            print(json.dumps(answer_json(answer), ensure_ascii=False))
         else:
-            _print_hits(query, hits)
+            print(f"\n> {query}\n{answer.answer}")
     return status
 
 
