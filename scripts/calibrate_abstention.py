@@ -57,7 +57,13 @@ def main() -> None:
         value = 0.0 if years or terms.absent else round(coverage(hits, terms), 4)
         rows.append((q.answerable, value))
         per_question.append(
-            {"id": q.id, "answerable": q.answerable, "coverage": value, "missing_years": years}
+            {
+                "id": q.id,
+                "answerable": q.answerable,
+                "coverage": value,
+                "missing_years": years,
+                "absent_terms": list(terms.absent),
+            }
         )
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
     table = [{"threshold": t, "abstains": rates(rows, t)[0], "false": rates(rows, t)[1]} for t in grid]

@@ -51,7 +51,7 @@ def test_quotes_are_sentences_not_whole_chunks(indexed):
 @pytest.mark.parametrize(
     ("question", "reason"),
     [
-        (ABSENT, "no indexed document contains cianur*"),  # a domain word (glossary) no document uses
+        (ABSENT, "below the abstention threshold"),
         ("¿Qué pena tenía la trata de personas en 1950?", "no retrieved passage mentions 1950"),
         ("¿Quién ganó el campeonato de fútbol?", "below the abstention threshold"),
     ],
@@ -60,6 +60,27 @@ def test_abstains_when_the_sources_do_not_answer(indexed, question, reason):
     answer = ask(indexed, question)
     assert answer.abstained and answer.answer == ABSTAIN["es"] and answer.citations == ()
     assert reason in answer.notes[0]
+
+
+def test_a_domain_word_no_document_contains_means_abstention_in_a_large_collection(indexed, monkeypatch):
+    monkeypatch.setattr("assistant.answer.ask.ABSENCE_MIN_PASSAGES", 1)  # the test index is tiny
+    answer = ask(indexed, "¿Qué pena tiene la trata de personas cometida con cianuro?")
+    assert answer.abstained and answer.notes == ("no indexed document contains cianur*",)
+    monkeypatch.setattr("assistant.answer.ask.ABSENCE_MIN_PASSAGES", 1000)
+    assert not ask(indexed, "¿Qué pena tiene la trata de personas cometida con cianuro?").abstained
+
+
+def test_absent_domain_terms_also_look_for_the_french_and_english_word():
+    from assistant.answer.evidence import Terms, absent_domain_terms
+
+    terms = Terms({}, {"mercuri": 1.0, "pen": 1.0})
+    nowhere = {"mercuri", "mercur", "mercury"}
+    assert absent_domain_terms(terms, lambda stems: {s: 0 if s in nowhere else 5 for s in stems}) == [
+        "mercuri"
+    ]
+    # a French document writes "mercure": the concept is there, in another language
+    french = {"mercuri", "mercury"}
+    assert absent_domain_terms(terms, lambda stems: {s: 0 if s in french else 5 for s in stems}) == []
 
 
 @pytest.mark.parametrize(("threshold", "abstains"), [(1.01, True), (0.0, False)])

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 2000  # characters
+ABSENCE_MIN_PASSAGES = 1000  # the "domain word no document contains" rule needs a collection this large
 GIST_PAIRS = {("es", "fr"): "es-fr", ("fr", "es"): "fr-es", ("es", "en"): "spa-eng", ("en", "es"): "eng-spa"}
 
 
@@ -90,7 +91,10 @@ def _prepare(
     hits = search(index, standalone, k=settings.answer.sources, plan=plan, filters=filters)
     words = tokenize(" ".join((plan.question, plan.spanish, *plan.expansions)))
     terms = question_terms(plan, index.lexical.idf(words))
-    absent = absent_domain_terms(terms, index.lexical.document_frequency(words))
+    # absence from a small collection says little (the demo corpus has 74 passages): only count it in a
+    # collection the size of a few real documents
+    big = len(index.lexical.ids) >= ABSENCE_MIN_PASSAGES
+    absent = absent_domain_terms(terms, index.lexical.document_frequency) if big else []
     terms = dataclasses.replace(terms, absent=tuple(absent))
     return language, standalone, plan, terms, hits
 

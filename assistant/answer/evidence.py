@@ -9,7 +9,7 @@ chunks is one the documents do not answer."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -106,19 +106,31 @@ def missing_years(question: str, hits: Sequence[Hit]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def domain_stems() -> frozenset[str]:
-    """Stems of the one-word Spanish terms of the domain glossary ('mercurio', 'cianuro', 'draga'): the
-    vocabulary of the mission's subject. Words of longer terms ('nacional' in 'Policía Nacional') are
-    too general to say anything alone."""
-    stems = (tokenize(term) for entry in load_glossary() for term in entry.spanish)
-    return frozenset(only[0] for only in stems if len(only) == 1)
+def domain_stems() -> dict[str, frozenset[str]]:
+    """Stems of the one-word Spanish terms of the domain glossary ('mercurio', 'cianuro', 'draga'), each
+    with the stems of the French and English terms it translates ('mercure', 'mercury'). Words of
+    longer terms ('nacional' in 'Policía Nacional') are too general to say anything alone."""
+    out: dict[str, set[str]] = {}
+    for entry in load_glossary():
+        for term in entry.spanish:
+            only = tokenize(term)
+            if len(only) == 1:
+                source = tokenize(entry.term)  # a one-word French/English form; a phrase says too little
+                out.setdefault(only[0], set()).update(source if len(source) == 1 else ())
+    return {stem: frozenset(sources) for stem, sources in out.items()}
 
 
-def absent_domain_terms(terms: Terms, document_frequency: Mapping[str, int]) -> list[str]:
+def absent_domain_terms(
+    terms: Terms, document_frequency: Callable[[Iterable[str]], Mapping[str, int]]
+) -> list[str]:
     """Domain words of the question (glossary vocabulary: 'mercurio', 'cianuro', 'UAFE') that no indexed
-    document contains at all: the documents cannot speak about them."""
-    stems = dict.fromkeys([*terms.spanish, *terms.asked])
-    return [t for t in stems if t in domain_stems() and document_frequency.get(t, 0) == 0]
+    document contains in Spanish, French or English: the documents cannot speak about them."""
+    domain = domain_stems()
+    stems = [t for t in dict.fromkeys([*terms.spanish, *terms.asked]) if t in domain]
+    if not stems:
+        return []
+    counts = document_frequency({s for t in stems for s in (t, *domain[t])})
+    return [t for t in stems if counts.get(t, 0) == 0 and all(counts.get(s, 0) == 0 for s in domain[t])]
 
 
 def coverage(hits: Sequence[Hit], terms: Terms) -> float:
