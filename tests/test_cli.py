@@ -218,3 +218,13 @@ def test_ask_refuses_an_empty_question(env, law, capsys):
     main(["ingest", str(law), "--no-progress"])
     assert main(["ask", "  "]) == 1
     assert "The question is empty; write what you want to know." in capsys.readouterr().err
+
+
+def test_ask_file_filter_limits_the_sources(env, law, report, capsys):
+    main(["ingest", str(law), str(report), "--no-progress"])
+    capsys.readouterr()
+    question = "¿Qué pena tiene el delito de trata de personas?"
+    assert main(["ask", question, "--file", "informe-prueba.pdf", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert {h["file"] for h in answer["hits"]} == {"informe-prueba.pdf"}
+    assert all(c["file"] == "informe-prueba.pdf" for c in answer["citations"])
