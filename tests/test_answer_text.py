@@ -71,3 +71,21 @@ def test_a_number_in_digits_matches_the_law_written_in_words():
     terms = Terms({"16": 1.0, "anos": 1.0}, {})
     assert terms.coverage({"dieciseis", "diecinuev", "anos"}) == 1.0
     assert terms.coverage({"diecinuev", "anos"}) == 0.5
+
+
+def test_bulleted_items_keep_their_lead_in():
+    from assistant.answer.evidence import _with_lead_in
+
+    units = [
+        "El artículo 92 fija cuatro escalas de pena:",
+        "• de dieciséis a diecinueve años;",
+        "• de diecinueve a veintidós años;",
+    ]
+    assert (
+        _with_lead_in(units, 1)
+        == "El artículo 92 fija cuatro escalas de pena: • de dieciséis a diecinueve años;"
+    )
+    assert (
+        _with_lead_in(units, 2)
+        == "El artículo 92 fija cuatro escalas de pena: […] • de diecinueve a veintidós años;"
+    )

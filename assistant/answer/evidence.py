@@ -170,14 +170,15 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
     return chosen
 
 
-_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")
+_ITEM = re.compile(r"^(?:(?:\d{1,2}|[a-z])[.)]|[•▪◦·\-–])\s")  # 1. / a) / • items
 LEAD_LOOKBACK = 8  # units searched back for the sentence that introduces an item
 
 
 def _with_lead_in(units: Sequence[str], i: int) -> str:
-    """A numbered or lettered item ("1. Con pena...", "a) Cuando...") with the nearest sentence before it
-    that ends with a colon — the one that introduces it ("...será sancionada:", "...en los siguientes
-    casos:"); items of the same list in between are left out and marked."""
+    """A numbered, lettered or bulleted item ("1. Con pena...", "a) Cuando...", "• de dieciséis...") with
+    the nearest sentence before it that ends with a colon — the one that introduces it ("...será
+    sancionada:", "...en los siguientes casos:"); items of the same list in between are left out and
+    marked."""
     unit = units[i]
     if i == 0 or not _ITEM.match(unit):
         return unit
