@@ -147,6 +147,21 @@ class LLMSettings(BaseModel):
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for the model.")
 
 
+class UISettings(BaseModel):
+    """The Gradio app (`assistant serve`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["auto", "es", "fr", "en"] = Field(
+        "auto", description="Interface language; 'auto' follows the browser (Accept-Language), else Spanish."
+    )
+    max_upload_mb: int = Field(200, ge=1, le=4096, description="Largest file the app accepts, in megabytes.")
+    username: str = Field("", description="Login required when the app binds to a non-loopback address.")
+    password: SecretStr = Field(
+        SecretStr(""), description="Password for that login; never logged or printed."
+    )
+
+
 class Settings(BaseSettings):
     """All settings; environment variables use the prefix ASSISTANT_ and `__` for nesting."""
 
@@ -165,6 +180,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
+    ui: UISettings = Field(default_factory=UISettings)  # type: ignore[arg-type]
 
     def collection_name(self) -> str:
         """Chroma collection named from a hash of everything that shapes the vectors."""

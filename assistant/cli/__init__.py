@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.cli.answers import add_ask_parser, cmd_ask
+from assistant.cli.app import add_serve_parser, cmd_serve
 from assistant.cli.corpus import cmd_docs, cmd_ingest, cmd_remove, cmd_run, cmd_search
 from assistant.cli.evaluation import cmd_eval
 from assistant.errors import AssistantError
@@ -24,6 +25,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "eval": cmd_eval,
     "run": cmd_run,
+    "serve": cmd_serve,
 }
 
 
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not rank repealed law (e.g. the 1971 penal code) below current law",
     )
     add_ask_parser(sub, common)
+    add_serve_parser(sub, common)
     p = sub.add_parser(
         "eval",
         parents=[common],

@@ -1,0 +1,1 @@
+"""The Gradio app: chat with sources, corpus management and evaluation, over one index."""

@@ -1,0 +1,302 @@
+"""Index -> a Gradio Blocks app (chat with sources, documents, evaluation) and the server that runs it.
+
+The server is FastAPI with the Gradio app mounted at '/', plus '/pdf/<file>' which serves an indexed
+document by its file name (looked up in the manifest, never a path from the request). It binds to
+127.0.0.1 unless told otherwise, and then requires a login."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no telemetry
+
+import gradio as gr
+
+from assistant.answer.ask import ask_stream
+from assistant.answer.models import chat_model, model_name
+from assistant.errors import AssistantError, SettingsError
+from assistant.index import Index
+from assistant.retrieve import Filters
+from assistant.types import Answer
+from assistant.ui.text import (
+    DOCUMENT_HEADERS,
+    UI,
+    browser_language,
+    document_rows,
+    mode_badge,
+    sources_html,
+)
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+DOC_TYPES = ["constitution", "law", "regulation", "plan", "report", "notes"]
+_UNSAFE = re.compile(r"[^\w.\- ]+")
+TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
+
+
+def safe_name(name: str) -> str:
+    """A file name with no directory part and no unusual characters ('../../x.pdf' -> 'x.pdf')."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = _UNSAFE.sub("_", base).strip(" .") or "document"
+    return cleaned if cleaned.lower().endswith(".pdf") else f"{cleaned}.pdf"
+
+
+def store_uploads(paths: list[str], folder: Path, max_bytes: int) -> tuple[list[Path], list[str]]:
+    """Copy uploaded files into `folder` under safe names; too large files are refused with a reason."""
+    folder.mkdir(parents=True, exist_ok=True)
+    kept: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        source = Path(raw)
+        name = safe_name(getattr(raw, "orig_name", None) or source.name)
+        size = source.stat().st_size
+        if size > max_bytes:
+            errors.append(
+                f"{name}: {size / 1e6:.0f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
+                "split it or raise ASSISTANT_UI__MAX_UPLOAD_MB"
+            )
+            continue
+        target = folder / name
+        shutil.copyfile(source, target)
+        kept.append(target)
+    return kept, errors
+
+
+def build_app(index: Index) -> gr.Blocks:
+    """The three tabs over one index; the chat model (or extractive mode) is chosen from the settings."""
+    settings = index.settings
+    chat = chat_model(settings.llm)
+    model = model_name(chat) if chat else ""
+    fixed = None if settings.ui.language == "auto" else settings.ui.language
+
+    def documents() -> list[list[object]]:
+        return document_rows(list(index.manifest.documents.values()))
+
+    with gr.Blocks(title="Mission assistant", analytics_enabled=False) as app:
+        lang = gr.State("es")
+        turns = gr.State([])
+        with gr.Row():
+            gr.Markdown("## Mission assistant")
+            language = gr.Radio(
+                ["es", "fr", "en"], value="es", label="Idioma / Langue / Language", elem_id="language"
+            )
+        badge = gr.Markdown(mode_badge(model, "es"), elem_id="mode-badge")
+        with gr.Tab(UI["es"]["chat"], id="chat") as chat_tab, gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(height=480, elem_id="chatbot", buttons=["copy"])
+                question = gr.Textbox(label=UI["es"]["question"], elem_id="question", lines=2)
+                with gr.Row():
+                    send = gr.Button(UI["es"]["ask"], variant="primary", elem_id="ask")
+                    clear = gr.Button(UI["es"]["clear"], elem_id="clear")
+                with gr.Accordion("Filtros / Filtres / Filters", open=False):
+                    files = gr.Dropdown(
+                        [], multiselect=True, label=UI["es"]["documents"], elem_id="filter-files"
+                    )
+                    types = gr.Dropdown(
+                        DOC_TYPES, multiselect=True, label=UI["es"]["types"], elem_id="filter-types"
+                    )
+            with gr.Column(scale=2):
+                gr.Markdown(f"### {UI['es']['sources']}")
+                sources = gr.HTML(sources_html(None, "es"), elem_id="sources")
+        with gr.Tab(UI["es"]["corpus"], id="corpus"):
+            upload = gr.File(
+                file_count="multiple", file_types=[".pdf"], label=UI["es"]["upload"], elem_id="upload"
+            )
+            with gr.Row():
+                ingest = gr.Button(UI["es"]["ingest"], variant="primary", elem_id="ingest")
+                reindex = gr.Button(UI["es"]["reindex"], elem_id="reindex")
+            status = gr.Markdown(elem_id="corpus-status")
+            table = gr.Dataframe(
+                documents(), headers=DOCUMENT_HEADERS, interactive=False, elem_id="documents"
+            )
+            with gr.Row():
+                to_remove = gr.Dropdown([], label=UI["es"]["remove"], elem_id="remove-file")
+                remove = gr.Button(UI["es"]["remove"], elem_id="remove")
+        with gr.Tab(UI["es"]["evaluate"], id="evaluate"):
+            qa = gr.File(file_types=[".jsonl"], label=UI["es"]["qa"], elem_id="qa-file")
+            baseline = gr.Checkbox(False, label="LangChain tutorial baseline", elem_id="with-baseline")
+            run = gr.Button(UI["es"]["run"], variant="primary", elem_id="run-eval")
+            metrics = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="metrics")
+            chart = gr.Image(label="hit@k", elem_id="chart")
+            worst = gr.Markdown(elem_id="worst")
+
+        def names() -> list[str]:
+            return sorted(index.manifest.documents)
+
+        def on_load(request: gr.Request) -> tuple[Any, ...]:
+            chosen = fixed or browser_language(request.headers.get("accept-language", "") if request else "")
+            return (chosen, *relabel(chosen), gr.update(choices=names()), gr.update(choices=names()))
+
+        def relabel(code: str) -> tuple[Any, ...]:
+            ui = UI[code]
+            return (
+                gr.update(value=code), mode_badge(model, code), gr.update(label=ui["chat"]),
+                gr.update(label=ui["question"]), gr.update(value=ui["ask"]), gr.update(value=ui["clear"]),
+                gr.update(label=ui["documents"]), gr.update(label=ui["types"]),
+            )  # fmt: skip
+
+        labelled = [language, badge, chat_tab, question, send, clear, files, types]
+        app.load(on_load, None, [lang, *labelled, files, to_remove])
+        language.change(lambda code: (code, *relabel(code)), language, [lang, *labelled])
+
+        def respond(
+            message: str, history: list[dict[str, str]], past: list[tuple[str, str]],
+            chosen_files: list[str] | None, chosen_types: list[str] | None, code: str,
+        ) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+            if not message.strip():
+                raise gr.Error({"es": "Escriba una pregunta.", "fr": "Écrivez une question.",
+                                "en": "Write a question."}[code])  # fmt: skip
+            filters = Filters(frozenset(chosen_files) if chosen_files else None,
+                              frozenset(chosen_types) if chosen_types else None)  # fmt: skip
+            history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+            answer: Answer | None = None
+            try:
+                for part in ask_stream(index, message, past, chat, filters):
+                    if isinstance(part, Answer):
+                        answer = part
+                    else:
+                        history[-1]["content"] += part
+                        yield history, gr.update(), past, ""
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
+            assert answer is not None
+            history[-1]["content"] = with_references(answer, code)
+            yield history, sources_html(answer, code), [*past, (answer.query, answer.answer)], ""
+
+        inputs = [question, chatbot, turns, files, types, lang]
+        outputs = [chatbot, sources, turns, question]
+        send.click(respond, inputs, outputs)
+        question.submit(respond, inputs, outputs)
+        clear.click(lambda code: ([], sources_html(None, code), []), lang, [chatbot, sources, turns])
+
+        def do_ingest(paths: list[str] | None, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
+            from assistant.ingest.pipeline import ingest_paths
+
+            if not paths:
+                raise gr.Error("No file / Ningún archivo / Aucun fichier.")
+            kept, errors = store_uploads(
+                paths, settings.index_dir / "uploads", settings.ui.max_upload_mb * 1_000_000
+            )
+            reports = ingest_paths(index, kept, progress=True) if kept else []
+            errors += [r.error for r in reports if r.status == "failed"]
+            done = [f"{r.file}: {r.status} ({r.chunks} chunks)" for r in reports if r.status != "failed"]
+            text = "\n".join([*(f"- ✅ {line}" for line in done), *(f"- ❌ {line}" for line in errors)])
+            return text, documents(), gr.update(choices=names()), gr.update(choices=names())
+
+        ingest.click(do_ingest, upload, [status, table, files, to_remove])
+
+        def do_reindex(progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
+            from assistant.ingest.pipeline import ingest_paths
+
+            sources_on_disk = [
+                Path(d.source)
+                for d in index.manifest.documents.values()
+                if d.source and Path(d.source).is_file()
+            ]
+            reports = ingest_paths(index, sources_on_disk, progress=True)
+            return "\n".join(f"- {r.file}: {r.status}" for r in reports), documents()
+
+        reindex.click(do_reindex, None, [status, table])
+
+        def do_remove(name: str | None) -> tuple[Any, ...]:
+            from assistant.ingest.pipeline import remove_documents
+
+            if not name:
+                raise gr.Error("No document / Ningún documento / Aucun document.")
+            remove_documents(index, [name])
+            return (
+                f"- {name}: removed",
+                documents(),
+                gr.update(choices=names(), value=None),
+                gr.update(choices=names()),
+            )
+
+        remove.click(do_remove, to_remove, [status, table, to_remove, files])
+
+        def do_evaluate(path: str | None, with_baseline: bool) -> tuple[Any, ...]:
+            return evaluate(index, path, with_baseline)
+
+        run.click(do_evaluate, [qa, baseline], [metrics, chart, worst])
+    blocks: gr.Blocks = app
+    return blocks
+
+
+def with_references(answer: Answer, language: str) -> str:
+    """The answer text, with the source list appended when the model's text does not carry it, so that
+    copying the message copies its references."""
+    from assistant.answer.messages import source_label
+
+    if answer.mode == "extractive" or not answer.citations:
+        return answer.answer
+    refs = [
+        f"[{c.n}] {source_label(c.title, c.article, c.page_start, c.page_end, language)}"
+        for c in answer.citations
+    ]
+    return answer.answer + "\n\n" + "\n".join(refs)
+
+
+def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, ...]:
+    """Run a reference file through `ask` (and the baseline if asked); metric table, chart, worst."""
+    from assistant.answer.ask import ask
+    from assistant.cli.answers import answer_json
+    from assistant.evaluate.dataset import load_questions
+    from assistant.evaluate.report import worst as worst_lines
+    from assistant.evaluate.report import write_run
+    from assistant.evaluate.run import baseline_searcher, indexed_pdfs, product_searcher, run_eval
+
+    if not path:
+        raise gr.Error("No question file / Ningún archivo de preguntas / Aucun fichier de questions.")
+    try:
+        questions = load_questions(Path(path))
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+    baseline = baseline_searcher(indexed_pdfs(index)[0])[0] if with_baseline else None
+    run = run_eval(questions, product_searcher(index), answerer=lambda q: answer_json(ask(index, q)),
+                   baseline=baseline, meta={"dataset_name": Path(path).name})  # fmt: skip
+    out = index.settings.index_dir / "eval-runs" / time.strftime("%Y-%m-%d-%H%M%S")
+    paths = write_run(run, out)
+    rows = []
+    for system, result in run.summary["systems"].items():
+        for key, value in result["retrieval"]["all"].items():
+            rows.append([f"{system} · {key}", value])
+        for key, value in (result.get("answers") or {}).get("all", {}).items():
+            rows.append([f"{system} · answers · {key}", value])
+    return rows, str(paths[3]), "\n".join(worst_lines(run.records)) or "—"
+
+
+def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Run the app until interrupted; a non-loopback address needs ASSISTANT_UI__USERNAME/PASSWORD."""
+    import uvicorn
+    from fastapi import FastAPI, HTTPException
+    from fastapi.responses import FileResponse
+
+    settings = index.settings.ui
+    auth = None
+    if host not in LOOPBACK:
+        if not settings.username or not settings.password.get_secret_value():
+            raise SettingsError(
+                f"Binding to {host} exposes the documents to the network: set ASSISTANT_UI__USERNAME and "
+                "ASSISTANT_UI__PASSWORD first (or use --host 127.0.0.1)."
+            )
+        auth = (settings.username, settings.password.get_secret_value())
+        print(f"Login required (user {settings.username!r}): the app is reachable from other machines.")
+    api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @api.get("/pdf/{name}")
+    def pdf(name: str) -> FileResponse:
+        entry = index.manifest.documents.get(name)
+        if entry is None or not entry.source or not Path(entry.source).is_file():
+            raise HTTPException(status_code=404, detail="no such indexed document")
+        return FileResponse(entry.source, media_type="application/pdf", content_disposition_type="inline")
+
+    app = gr.mount_gradio_app(
+        api, build_app(index), path="/", auth=auth, max_file_size=f"{settings.max_upload_mb}mb",
+        server_name=host, server_port=port,
+    )  # fmt: skip
+    print(f"Mission assistant on http://{host}:{port}")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

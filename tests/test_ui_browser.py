@@ -1,0 +1,129 @@
+"""The app in a real browser (Debian's Chromium driven by Playwright): cited answers in Spanish and
+French, the source panel with its PDF page link, an upload that lands in the document table, a bad
+file's error. Screenshots go to test-output/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import pdfs
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[1] / "test-output"
+# No sandbox as root; no background networking (this machine has no network: Chromium would retry)
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    pytest.importorskip("playwright", reason="playwright is not installed")
+    root = tmp_path_factory.mktemp("app")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    pdfs.law_pdf(corpus / "ley-prueba.pdf")
+    pdfs.report_pdf(corpus / "informe-prueba.pdf")
+    port = _free_port()
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(root / "index"), "ASSISTANT_CORPUS_DIR": str(corpus),
+           "ASSISTANT_EMBEDDING__BACKEND": "hash", "ASSISTANT_LLM__BACKEND": "none"}  # fmt: skip
+    log = (root / "serve.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail((root / "serve.log").read_text())
+            time.sleep(0.5)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="es-ES", extra_http_headers={"Accept-Language": "es-ES,es;q=0.9"})
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def _ask(page, question: str) -> str:  # type: ignore[no-untyped-def]
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('[1]')", timeout=30_000)
+    return str(page.inner_text("#chatbot"))
+
+
+def test_spanish_question_gets_a_cited_answer_and_the_source_opens_its_page(page, server):
+    SHOTS.mkdir(exist_ok=True)
+    text = _ask(page, "¿Qué pena tiene el delito de trata de personas?")
+    assert "[1]" in text and "dieciséis a diecinueve años" in text
+    assert "Modo extractivo" in page.inner_text("#mode-badge")
+    sources = page.inner_text("#sources")
+    assert "Art. 92" in sources and "p. 2" in sources
+    assert page.locator("#sources mark").count() >= 1  # the quoted span is highlighted in the passage
+    link = page.locator("#sources a.pdf-link").first
+    href = link.get_attribute("href")
+    assert href == "/pdf/ley-prueba.pdf#page=2"
+    response = page.request.get(server + href.split("#")[0])
+    assert response.status == 200 and response.body()[:5] == b"%PDF-"
+    page.screenshot(path=str(SHOTS / "chat-es.png"), full_page=True)
+
+
+def test_french_question_gets_a_french_cited_answer(page):
+    text = _ask(page, "Quelle est la peine pour la traite des personnes ?")
+    assert "Voici les passages des documents indexés" in text and "[1]" in text
+    page.screenshot(path=str(SHOTS / "chat-fr.png"), full_page=True)
+
+
+def test_upload_lands_in_the_table_and_a_bad_file_gets_its_error(page, tmp_path):
+    new = pdfs.report_pdf(tmp_path / "informe-nuevo.pdf", title="Informe nuevo de misión")
+    bad = tmp_path / "roto.pdf"
+    bad.write_bytes(b"%PDF-1.4 esto no es un PDF completo")
+    page.get_by_role("tab", name="Documentos").click()
+    page.set_input_files("#upload input[type=file]", [str(new), str(bad)])
+    page.wait_for_timeout(1000)
+    page.click("#ingest")
+    page.wait_for_function(
+        "document.querySelector('#corpus-status').innerText.includes('roto.pdf')", timeout=60_000
+    )
+    status = page.inner_text("#corpus-status")
+    assert "informe-nuevo.pdf: ingested" in status
+    assert "roto.pdf" in status and "❌" in status
+    page.wait_for_function("document.querySelector('#documents').innerText.includes('informe-nuevo.pdf')")
+    page.screenshot(path=str(SHOTS / "corpus.png"), full_page=True)
