@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and pip:
-#   make run   - set up .venv if needed, ingest corpus/ on first run, then answer sample questions
+#   make run   - set up .venv if needed, ingest corpus/ on first run, answer two sample questions, then
+#                open the app at http://127.0.0.1:7860 (Ctrl+C stops it)
 #   make test  - set up .venv if needed, then run the whole test suite and the demo-corpus evaluation gate
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
@@ -15,6 +16,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/assistant run
+	$(VENV)/bin/assistant serve
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

@@ -111,6 +111,13 @@ def test_french_question_gets_a_french_cited_answer(page):
     page.screenshot(path=str(SHOTS / "chat-fr.png"), full_page=True)
 
 
+def test_the_language_selector_relabels_the_interface(page):
+    page.get_by_label("fr").check()
+    page.wait_for_function("document.querySelector('#ask').innerText.includes('Demander')")
+    assert "Mode extractif" in page.inner_text("#mode-badge")
+    assert page.get_by_role("tab", name="Évaluation").count() == 1
+
+
 def test_upload_lands_in_the_table_and_a_bad_file_gets_its_error(page, tmp_path):
     new = pdfs.report_pdf(tmp_path / "informe-nuevo.pdf", title="Informe nuevo de misión")
     bad = tmp_path / "roto.pdf"

@@ -103,7 +103,7 @@ def build_app(index: Index) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown(f"### {UI['es']['sources']}")
                 sources = gr.HTML(sources_html(None, "es"), elem_id="sources")
-        with gr.Tab(UI["es"]["corpus"], id="corpus"):
+        with gr.Tab(UI["es"]["corpus"], id="corpus") as corpus_tab:
             upload = gr.File(
                 file_count="multiple", file_types=[".pdf"], label=UI["es"]["upload"], elem_id="upload"
             )
@@ -117,7 +117,7 @@ def build_app(index: Index) -> gr.Blocks:
             with gr.Row():
                 to_remove = gr.Dropdown([], label=UI["es"]["remove"], elem_id="remove-file")
                 remove = gr.Button(UI["es"]["remove"], elem_id="remove")
-        with gr.Tab(UI["es"]["evaluate"], id="evaluate"):
+        with gr.Tab(UI["es"]["evaluate"], id="evaluate") as evaluate_tab:
             qa = gr.File(file_types=[".jsonl"], label=UI["es"]["qa"], elem_id="qa-file")
             baseline = gr.Checkbox(False, label="LangChain tutorial baseline", elem_id="with-baseline")
             run = gr.Button(UI["es"]["run"], variant="primary", elem_id="run-eval")
@@ -137,10 +137,14 @@ def build_app(index: Index) -> gr.Blocks:
             return (
                 gr.update(value=code), mode_badge(model, code), gr.update(label=ui["chat"]),
                 gr.update(label=ui["question"]), gr.update(value=ui["ask"]), gr.update(value=ui["clear"]),
-                gr.update(label=ui["documents"]), gr.update(label=ui["types"]),
+                gr.update(label=ui["documents"]), gr.update(label=ui["types"]), gr.update(label=ui["corpus"]),
+                gr.update(label=ui["upload"]), gr.update(value=ui["ingest"]), gr.update(value=ui["reindex"]),
+                gr.update(value=ui["remove"]), gr.update(label=ui["evaluate"]), gr.update(label=ui["qa"]),
+                gr.update(value=ui["run"]),
             )  # fmt: skip
 
-        labelled = [language, badge, chat_tab, question, send, clear, files, types]
+        labelled = [language, badge, chat_tab, question, send, clear, files, types,
+                    corpus_tab, upload, ingest, reindex, remove, evaluate_tab, qa, run]  # fmt: skip
         app.load(on_load, None, [lang, *labelled, files, to_remove])
         language.change(lambda code: (code, *relabel(code)), language, [lang, *labelled])
 
