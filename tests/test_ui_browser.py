@@ -134,3 +134,25 @@ def test_upload_lands_in_the_table_and_a_bad_file_gets_its_error(page, tmp_path)
     assert "roto.pdf" in status and "❌" in status
     page.wait_for_function("document.querySelector('#documents').innerText.includes('informe-nuevo.pdf')")
     page.screenshot(path=str(SHOTS / "corpus.png"), full_page=True)
+
+
+def test_evaluation_tab_runs_a_reference_file(page, tmp_path):
+    import json
+
+    qa = tmp_path / "qa.jsonl"
+    rows = [
+        {"id": "es-1", "lang": "es", "question": "¿Qué pena tiene el delito de trata de personas?",
+         "answerable": True, "gold": [{"file": "ley-prueba.pdf", "page": 2, "article": "Art. 92"}],
+         "key_facts": ["dieciséis a diecinueve años"]},
+        {"id": "es-2", "lang": "es", "question": "¿Quién ganó el campeonato de fútbol?", "answerable": False},
+    ]  # fmt: skip
+    qa.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    page.get_by_role("tab", name="Evaluación").click()
+    page.set_input_files("#qa-file input[type=file]", str(qa))
+    page.wait_for_timeout(1000)
+    page.click("#run-eval")
+    page.wait_for_function("document.querySelector('#metrics').innerText.includes('hit@5')", timeout=60_000)
+    metrics = page.inner_text("#metrics")
+    assert "product · hit@5" in metrics and "product · answers · citation_validity" in metrics
+    page.wait_for_selector("#chart img")
+    page.screenshot(path=str(SHOTS / "evaluation.png"), full_page=True)
