@@ -124,3 +124,38 @@ class Answer:
     model: str = ""  # the chat model, in llm mode
     query: str = ""  # the standalone question searched (differs for a rewritten follow-up)
     notes: tuple[str, ...] = ()  # e.g. citations removed by the checker
+
+
+@dataclass(frozen=True, slots=True)
+class Bullet:
+    """One sourced statement of a draft: a verbatim quote and the draft-wide citation numbers it uses."""
+
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPart:
+    """A sub-heading of a section: its bullets, or a gap when the sources give no evidence."""
+
+    title: str
+    bullets: tuple[Bullet, ...]
+    gap: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSection:
+    title: str
+    parts: tuple[DraftPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A concept-note or mission-report section (or the whole deliverable) with numbered citations."""
+
+    title: str
+    language: str
+    mode: Literal["extractive", "llm"]
+    sections: tuple[DraftSection, ...]
+    citations: tuple[Citation, ...]
+    gap_marker: str

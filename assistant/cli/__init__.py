@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from assistant.cli.answers import add_ask_parser, cmd_ask
 from assistant.cli.app import add_serve_parser, cmd_serve
 from assistant.cli.corpus import cmd_docs, cmd_ingest, cmd_remove, cmd_run, cmd_search
+from assistant.cli.drafts import add_draft_parser, cmd_draft
 from assistant.cli.evaluation import cmd_eval
 from assistant.errors import AssistantError
 from assistant.settings import Settings
@@ -26,6 +27,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "run": cmd_run,
     "serve": cmd_serve,
+    "draft": cmd_draft,
 }
 
 
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_ask_parser(sub, common)
     add_serve_parser(sub, common)
+    add_draft_parser(sub, common)
     p = sub.add_parser(
         "eval",
         parents=[common],

@@ -1,0 +1,71 @@
+"""draft: a concept-note or mission-report section as an evidence brief, to Markdown or DOCX."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.cli.corpus import _index
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+
+SECTIONS = (
+    "context, issues-needs, interventions, recommendations, concept-note (all four), "
+    "meetings, findings, information, mission-report (all three)"
+)
+MAX_REPORT_PAGES = 5
+
+
+def add_draft_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "draft",
+        parents=[common],
+        help="draft a concept-note or mission-report section with citations (Markdown or DOCX)",
+        description=f"SECTION: {SECTIONS}. Each sub-heading of the plan in prompts/sections/<lang>.json is "
+        "filled with quoted evidence and numbered citations, or marked as having no evidence.",
+    )
+    p.add_argument("section", metavar="SECTION")
+    p.add_argument(
+        "--lang", choices=["es", "fr", "en"], default="es", help="language of the draft (default es)"
+    )
+    p.add_argument(
+        "--axis",
+        choices=["A", "B", "both"],
+        default="both",
+        help="A: trafficking; B: restoration and socio-environmental risk (default both)",
+    )
+    p.add_argument(
+        "--out", type=Path, metavar="FILE", help="write FILE.docx or FILE.md (default: Markdown on stdout)"
+    )
+
+
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.draft.compose import build_draft
+    from assistant.draft.export import estimate_pages, to_docx, to_markdown
+
+    index = _index(settings)
+    if not index.exists():
+        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
+    if args.out and args.out.suffix.lower() not in (".md", ".docx"):
+        raise AssistantError(f"{args.out}: the draft is written as .md or .docx; change the extension.")
+    draft = build_draft(index, args.section, args.lang, args.axis)
+    pages = estimate_pages(draft)
+    if args.section == "mission-report" and pages > MAX_REPORT_PAGES:
+        print(f"warning: about {pages} pages, over the {MAX_REPORT_PAGES}-page limit of a mission report; "
+              "shorten it before sending", file=sys.stderr)  # fmt: skip
+    if args.out is None:
+        print(to_markdown(draft))
+    elif args.out.suffix.lower() == ".docx":
+        to_docx(draft, args.out)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(to_markdown(draft), encoding="utf-8")
+    gaps = sum(p.gap for s in draft.sections for p in s.parts)
+    parts = sum(len(s.parts) for s in draft.sections)
+    where = f"wrote {args.out}: " if args.out else ""
+    cited = len(draft.citations)
+    print(f"{where}{parts - gaps} of {parts} sub-headings with evidence, {cited} sources cited, "
+          f"about {pages} pages", file=sys.stderr)  # fmt: skip
+    return 0

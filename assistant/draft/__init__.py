@@ -1,0 +1,1 @@
+"""Concept-note and mission-report drafts: section plans -> evidence -> DOCX and Markdown."""

@@ -1,0 +1,67 @@
+"""Plan + index -> `Draft`: for every sub-heading, its questions go through `ask` (extractive), and the
+quoted evidence becomes bullets with draft-wide citation numbers; a sub-heading without evidence is
+marked as a gap instead of being written."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from assistant.answer.ask import ask
+from assistant.draft.plans import Plan, Subheading, load_plan
+from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection
+
+if TYPE_CHECKING:
+    from assistant.index import Index
+
+MAX_BULLETS = 4  # per sub-heading: an evidence brief, not a dump
+
+
+def wanted(sub: Subheading, axis: str) -> bool:
+    """Axis A (trafficking) or B (environment) keeps its own sub-headings and the shared ones."""
+    return axis == "both" or sub.axis in (axis, "both")
+
+
+class Registry:
+    """Draft-wide citation numbers: one per cited passage, in order of first use."""
+
+    def __init__(self) -> None:
+        self.citations: dict[str, Citation] = {}
+
+    def number(self, citation: Citation) -> int:
+        if citation.chunk_id not in self.citations:
+            n = len(self.citations) + 1
+            self.citations[citation.chunk_id] = Citation(
+                n, citation.chunk_id, citation.file, citation.title, citation.page_start,
+                citation.page_end, citation.article, citation.quote,
+            )  # fmt: skip
+        return self.citations[citation.chunk_id].n
+
+
+def draft_part(index: Index, sub: Subheading, registry: Registry) -> DraftPart:
+    bullets: list[Bullet] = []
+    seen: set[str] = set()
+    for question in sub.questions:
+        answer = ask(index, question)
+        for citation in [] if answer.abstained else answer.citations:
+            if citation.chunk_id in seen or len(bullets) >= MAX_BULLETS:
+                continue
+            seen.add(citation.chunk_id)
+            bullets.append(Bullet(citation.quote, (registry.number(citation),)))
+    return DraftPart(sub.title, tuple(bullets), gap=not bullets)
+
+
+def build_draft(index: Index, target: str, language: str = "es", axis: str = "both") -> Draft:
+    """The evidence brief of one section or a whole deliverable (`concept-note`, `mission-report`)."""
+    plan: Plan = load_plan(index.settings.prompts_dir, language)
+    registry = Registry()
+    sections = []
+    for section_id in plan.section_ids(target):
+        section = plan.sections[section_id]
+        parts = [draft_part(index, sub, registry) for sub in section.subheadings if wanted(sub, axis)]
+        sections.append(DraftSection(section.title, tuple(parts)))
+    title = plan.deliverables[target].title if target in plan.deliverables else plan.sections[target].title
+    ordered = tuple(sorted(registry.citations.values(), key=lambda c: c.n))
+    return Draft(
+        f"{title} — {date.today().isoformat()}", language, "extractive", tuple(sections), ordered, plan.gap
+    )

@@ -1,0 +1,106 @@
+"""Drafts: section plans load and validate; every citation of a generated draft resolves to an indexed
+chunk; sub-headings without evidence are marked; the DOCX opens and holds the headings, references and
+annex; the Markdown says the same."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.cli import main
+from assistant.draft.compose import build_draft, wanted
+from assistant.draft.export import estimate_pages, to_docx, to_markdown
+from assistant.draft.plans import Plan, load_plan
+from assistant.errors import AssistantError
+from assistant.ingest.pipeline import ingest_paths
+from assistant.settings import Settings
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "en"])
+def test_every_section_plan_loads_and_names_the_same_sections(language):
+    plan = load_plan(Settings().prompts_dir, language)
+    assert plan.language == language
+    assert plan.section_ids("concept-note") == ("context", "issues-needs", "interventions", "recommendations")
+    assert plan.section_ids("mission-report") == ("meetings", "findings", "information")
+    spanish = load_plan(Settings().prompts_dir, "es")
+    assert {s: [h.id for h in plan.sections[s].subheadings] for s in plan.sections} == {
+        s: [h.id for h in spanish.sections[s].subheadings] for s in spanish.sections
+    }
+
+
+def test_a_bad_plan_is_refused_with_its_reason(tmp_path):
+    (tmp_path / "sections").mkdir()
+    data = json.loads((Settings().prompts_dir / "sections" / "es.json").read_text("utf-8"))
+    data["deliverables"]["concept-note"]["sections"].append("nowhere")
+    (tmp_path / "sections" / "es.json").write_text(json.dumps(data), "utf-8")
+    with pytest.raises(AssistantError, match=r"invalid section plan .*unknown sections \['nowhere'\]"):
+        load_plan(tmp_path, "es")
+    with pytest.raises(AssistantError, match="no section plan for language 'de'"):
+        load_plan(tmp_path, "de")
+    plan = Plan.model_validate(
+        json.loads((Settings().prompts_dir / "sections" / "es.json").read_text("utf-8"))
+    )
+    with pytest.raises(AssistantError, match="Unknown section 'preface'"):
+        plan.section_ids("preface")
+
+
+def test_axis_keeps_its_own_and_the_shared_subheadings():
+    plan = load_plan(Settings().prompts_dir, "es")
+    subs = [h for s in plan.sections.values() for h in s.subheadings]
+    assert all(h.axis in ("A", "both") for h in subs if wanted(h, "A"))
+    assert {h.axis for h in subs if wanted(h, "both")} == {"A", "B", "both"}
+
+
+@pytest.fixture
+def draft(index, law, report):
+    ingest_paths(index, [law, report], progress=False)
+    return index, build_draft(index, "context", "es")
+
+
+def test_every_citation_resolves_to_an_indexed_chunk_and_gaps_are_marked(draft):
+    index, result = draft
+    stored = {c.chunk_id: c for c in index.store.chunks([c.chunk_id for c in result.citations])}
+    assert result.citations and all(c.chunk_id in stored for c in result.citations)
+    for c in result.citations:
+        assert (c.file, c.page_start, c.article) == (stored[c.chunk_id].file, stored[c.chunk_id].page_start,
+                                                     stored[c.chunk_id].article)  # fmt: skip
+    assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
+    parts = {p.title: p for s in result.sections for p in s.parts}
+    assert not parts["Marco penal de la trata de personas"].gap
+    assert parts["Consulta previa y territorios ancestrales"].gap  # the test PDFs say nothing about it
+    used = {n for p in parts.values() for b in p.bullets for n in b.citations}
+    assert used == {c.n for c in result.citations}
+
+
+def test_markdown_and_docx_hold_headings_references_and_annex(draft, tmp_path):
+    from docx import Document
+
+    _, result = draft
+    markdown = to_markdown(result)
+    assert "## Análisis del contexto" in markdown and "[sin evidencia en las fuentes indexadas]" in markdown
+    assert "## Referencias" in markdown and "[1] “LEY DE PRUEBA CONTRA LA TRATA”, Art. 9" in markdown
+    assert "| LEY DE PRUEBA CONTRA LA TRATA | ley-prueba.pdf | Art. 9" in markdown
+    doc = Document(str(to_docx(result, tmp_path / "contexto.docx")))
+    texts = [p.text for p in doc.paragraphs]
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["Análisis del contexto", "Marco penal de la trata de personas"]
+    assert "Referencias" in headings and "Anexo: fuentes citadas" in headings
+    assert any(t.startswith("[1] “LEY DE PRUEBA CONTRA LA TRATA”") for t in texts)
+    assert "[sin evidencia en las fuentes indexadas]" in texts
+    annex = doc.tables[0]
+    assert annex.rows[1].cells[1].text == "ley-prueba.pdf" and "Art. 92" in annex.rows[1].cells[2].text
+    assert 0 < estimate_pages(result) < 5
+
+
+def test_draft_command_writes_docx_and_refuses_other_formats(monkeypatch, tmp_path, law, capsys):
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "hash")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    main(["ingest", str(law), "--no-progress"])
+    assert main(["draft", "concept-note", "--axis", "A", "--out", str(tmp_path / "nota.docx")]) == 0
+    assert (
+        "sub-headings with evidence" in capsys.readouterr().err
+        and (tmp_path / "nota.docx").stat().st_size > 0
+    )
+    assert main(["draft", "context", "--out", str(tmp_path / "nota.pdf")]) == 1
+    assert "the draft is written as .md or .docx" in capsys.readouterr().err
