@@ -19,16 +19,20 @@ from assistant.ingest.chunk import chunk_document, passage_text
 from assistant.ingest.clean import clean_pages
 from assistant.ingest.describe import describe
 from assistant.ingest.extract import file_digest, read_bytes, read_pdf
+from assistant.ingest.notes import NOTE_SUFFIXES, read_notes
 from assistant.manifest import DocumentEntry
 from assistant.settings import ChunkingSettings
 from assistant.types import Chunk, DocumentInfo, FileReport, Status
 
 log = logging.getLogger(__name__)
+# A folder gives its PDFs; notes (.md, .txt, .docx) are ingested when named, since folders hold
+# other text files too (corpus/src/*.md are the sources the demo PDFs are built from).
 INGESTIBLE = {".pdf"}
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the PDFs under folders (sorted); a missing path is an error."""
+    """Files as given (PDFs, and notes: .md, .txt, .docx), and the PDFs under folders (sorted); a
+    missing path is an error."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -97,10 +101,15 @@ def _parse(
 ) -> tuple[DocumentInfo, list[Chunk]]:
     """Bytes -> chunks. Any failure here belongs to this file alone and becomes a DocumentError."""
     try:
-        with _timed(seconds, "extract"):
-            raw = read_pdf(path, data)
+        if path.suffix.lower() in NOTE_SUFFIXES:
+            with _timed(seconds, "extract"):
+                raw, cleaned = read_notes(path, data)  # field notes: no running headers to clean
+        else:
+            with _timed(seconds, "extract"):
+                raw = read_pdf(path, data)
+            with _timed(seconds, "clean"):
+                cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
         with _timed(seconds, "clean"):
-            cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
             info = describe(raw, cleaned)
         with _timed(seconds, "chunk"):
             chunking = _chunking(index)

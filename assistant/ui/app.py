@@ -34,6 +34,7 @@ from assistant.ui.text import (
 )
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+UPLOADABLE = (".pdf", ".md", ".txt", ".docx")  # PDFs, and field notes
 DOC_TYPES = ["constitution", "law", "regulation", "plan", "report", "notes"]
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
@@ -43,7 +44,7 @@ def safe_name(name: str) -> str:
     """A file name with no directory part and no unusual characters ('../../x.pdf' -> 'x.pdf')."""
     base = Path(name.replace("\\", "/")).name
     cleaned = _UNSAFE.sub("_", base).strip(" .") or "document"
-    return cleaned if cleaned.lower().endswith(".pdf") else f"{cleaned}.pdf"
+    return cleaned if Path(cleaned).suffix.lower() in UPLOADABLE else f"{cleaned}.pdf"
 
 
 def store_uploads(paths: list[str], folder: Path, max_bytes: int) -> tuple[list[Path], list[str]]:
@@ -105,7 +106,7 @@ def build_app(index: Index) -> gr.Blocks:
                 sources = gr.HTML(sources_html(None, "es"), elem_id="sources")
         with gr.Tab(UI["es"]["corpus"], id="corpus") as corpus_tab:
             upload = gr.File(
-                file_count="multiple", file_types=[".pdf"], label=UI["es"]["upload"], elem_id="upload"
+                file_count="multiple", file_types=list(UPLOADABLE), label=UI["es"]["upload"], elem_id="upload"
             )
             with gr.Row():
                 ingest = gr.Button(UI["es"]["ingest"], variant="primary", elem_id="ingest")
