@@ -104,3 +104,21 @@ def test_draft_command_writes_docx_and_refuses_other_formats(monkeypatch, tmp_pa
     )
     assert main(["draft", "context", "--out", str(tmp_path / "nota.pdf")]) == 1
     assert "the draft is written as .md or .docx" in capsys.readouterr().err
+
+
+def test_edited_markdown_exports_to_docx(tmp_path):
+    from docx import Document
+
+    from assistant.draft.export import markdown_to_docx
+
+    text = (
+        "# Nota\n\n## Contexto revisado\n\n- «cita» [1]\n\n"
+        "| Doc | f.pdf | Art. 92 | 38 |\n|---|---|---|---|\nTexto libre.\n"
+    )
+    doc = Document(str(markdown_to_docx(text, tmp_path / "nota.docx")))
+    paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert ("Title", "Nota") in paragraphs and ("Heading 1", "Contexto revisado") in paragraphs
+    assert ("List Bullet", "«cita» [1]") in paragraphs and (
+        "Normal",
+        "Doc · f.pdf · Art. 92 · 38",
+    ) in paragraphs

@@ -156,3 +156,20 @@ def test_evaluation_tab_runs_a_reference_file(page, tmp_path):
     assert "product · hit@5" in metrics and "product · answers · citation_validity" in metrics
     page.wait_for_selector("#chart img")
     page.screenshot(path=str(SHOTS / "evaluation.png"), full_page=True)
+
+
+def test_draft_tab_generates_an_editable_draft_and_exports_it(page):
+    page.get_by_role("tab", name="Borrador").click()
+    page.click("#draft-generate")
+    page.wait_for_function(
+        "document.querySelector('#draft-text textarea').value.includes('[1]')", timeout=60_000
+    )
+    text = page.input_value("#draft-text textarea")
+    assert "## Análisis del contexto" in text and "LEY DE PRUEBA CONTRA LA TRATA" in text
+    assert "[sin evidencia en las fuentes indexadas]" in text  # the test PDFs say nothing on consultation
+    page.fill("#draft-text textarea", text.replace("## Análisis del contexto", "## Contexto revisado"))
+    page.click("#draft-docx")
+    page.wait_for_function(
+        "document.querySelector('#draft-file').innerText.includes('.docx')", timeout=30_000
+    )
+    page.screenshot(path=str(SHOTS / "draft.png"), full_page=True)

@@ -125,3 +125,29 @@ def to_docx(draft: Draft, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+def markdown_to_docx(text: str, path: Path) -> Path:
+    """The (possibly edited) Markdown of a draft as DOCX: '#' headings, '- ' bullets, table rows and
+    paragraphs — what the app exports after the user has edited the text."""
+    from docx import Document
+
+    doc = Document()
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or set(stripped) <= set("|-: "):
+            continue
+        level = len(stripped) - len(stripped.lstrip("#"))
+        if 0 < level <= 4 and stripped[level : level + 1] == " ":
+            doc.add_heading(stripped[level:].strip(), level=level - 1)
+        elif stripped.startswith("- "):
+            doc.add_paragraph(stripped[2:], style="List Bullet")
+        elif stripped.startswith("|"):
+            doc.add_paragraph(
+                " · ".join(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
+            )
+        else:
+            doc.add_paragraph(stripped.strip("*"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path

@@ -36,6 +36,8 @@ from assistant.ui.text import (
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOADABLE = (".pdf", ".md", ".txt", ".docx")  # PDFs, and field notes
 DOC_TYPES = ["constitution", "law", "regulation", "plan", "report", "notes"]
+DRAFT_TARGETS = ["context", "issues-needs", "interventions", "recommendations", "concept-note",
+                 "meetings", "findings", "information", "mission-report"]  # fmt: skip
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
 
@@ -118,6 +120,21 @@ def build_app(index: Index) -> gr.Blocks:
             with gr.Row():
                 to_remove = gr.Dropdown([], label=UI["es"]["remove"], elem_id="remove-file")
                 remove = gr.Button(UI["es"]["remove"], elem_id="remove")
+        with gr.Tab(UI["es"]["draft"], id="draft") as draft_tab:
+            with gr.Row():
+                target = gr.Dropdown(DRAFT_TARGETS, value="context", label="SECTION", elem_id="draft-section")
+                draft_lang = gr.Radio(
+                    ["es", "fr", "en"], value="es", label="es / fr / en", elem_id="draft-lang"
+                )
+                axis = gr.Radio(["both", "A", "B"], value="both", label="A / B", elem_id="draft-axis")
+            generate = gr.Button(UI["es"]["generate"], variant="primary", elem_id="draft-generate")
+            draft_text = gr.Textbox(
+                lines=18, max_lines=40, label="Markdown", elem_id="draft-text", interactive=True
+            )
+            with gr.Row():
+                export_docx = gr.Button("DOCX", elem_id="draft-docx")
+                export_md = gr.Button("Markdown", elem_id="draft-md")
+            draft_file = gr.File(label="↓", elem_id="draft-file", interactive=False)
         with gr.Tab(UI["es"]["evaluate"], id="evaluate") as evaluate_tab:
             qa = gr.File(file_types=[".jsonl"], label=UI["es"]["qa"], elem_id="qa-file")
             baseline = gr.Checkbox(False, label="LangChain tutorial baseline", elem_id="with-baseline")
@@ -141,11 +158,12 @@ def build_app(index: Index) -> gr.Blocks:
                 gr.update(label=ui["documents"]), gr.update(label=ui["types"]), gr.update(label=ui["corpus"]),
                 gr.update(label=ui["upload"]), gr.update(value=ui["ingest"]), gr.update(value=ui["reindex"]),
                 gr.update(value=ui["remove"]), gr.update(label=ui["evaluate"]), gr.update(label=ui["qa"]),
-                gr.update(value=ui["run"]),
+                gr.update(value=ui["run"]), gr.update(label=ui["draft"]), gr.update(value=ui["generate"]),
             )  # fmt: skip
 
         labelled = [language, badge, chat_tab, question, send, clear, files, types,
-                    corpus_tab, upload, ingest, reindex, remove, evaluate_tab, qa, run]  # fmt: skip
+                    corpus_tab, upload, ingest, reindex, remove, evaluate_tab, qa, run, draft_tab,
+                    generate]  # fmt: skip
         app.load(on_load, None, [lang, *labelled, files, to_remove])
         language.change(lambda code: (code, *relabel(code)), language, [lang, *labelled])
 
@@ -227,6 +245,33 @@ def build_app(index: Index) -> gr.Blocks:
             return evaluate(index, path, with_baseline)
 
         run.click(do_evaluate, [qa, baseline], [metrics, chart, worst])
+
+        def do_draft(section: str, code: str, which: str) -> str:
+            from assistant.draft.compose import build_draft
+            from assistant.draft.export import to_markdown
+
+            try:
+                return to_markdown(build_draft(index, section, code, which))
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
+
+        def do_export(text: str, suffix: str) -> str:
+            from assistant.draft.export import markdown_to_docx
+
+            if not text.strip():
+                raise gr.Error(
+                    "Generate a draft first / Genere primero un borrador / Générez d'abord un brouillon."
+                )
+            path = settings.index_dir / "drafts" / f"draft-{time.strftime('%Y-%m-%d-%H%M%S')}{suffix}"
+            if suffix == ".docx":
+                return str(markdown_to_docx(text, path))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return str(path)
+
+        generate.click(do_draft, [target, draft_lang, axis], draft_text)
+        export_docx.click(lambda text: do_export(text, ".docx"), draft_text, draft_file)
+        export_md.click(lambda text: do_export(text, ".md"), draft_text, draft_file)
     blocks: gr.Blocks = app
     return blocks
 

@@ -19,7 +19,7 @@ UI: dict[str, dict[str, str]] = {
         "qa": "Archivo de preguntas de referencia", "run": "Evaluar", "language": "Idioma",
         "extractive": "Modo extractivo: citas textuales, sin modelo de lenguaje",
         "model": "Modelo", "open": "abrir el PDF en la página", "no_sources": "Aún no hay fuentes.",
-        "clear": "Nueva conversación",
+        "clear": "Nueva conversación", "draft": "Borrador", "generate": "Generar",
     },
     "fr": {
         "chat": "Conversation", "corpus": "Documents", "evaluate": "Évaluation", "question": "Question",
@@ -28,7 +28,7 @@ UI: dict[str, dict[str, str]] = {
         "qa": "Fichier de questions de référence", "run": "Évaluer", "language": "Langue",
         "extractive": "Mode extractif : citations textuelles, sans modèle de langue",
         "model": "Modèle", "open": "ouvrir le PDF à la page", "no_sources": "Pas encore de sources.",
-        "clear": "Nouvelle conversation",
+        "clear": "Nouvelle conversation", "draft": "Brouillon", "generate": "Générer",
     },
     "en": {
         "chat": "Chat", "corpus": "Documents", "evaluate": "Evaluation", "question": "Question",
@@ -37,7 +37,7 @@ UI: dict[str, dict[str, str]] = {
         "qa": "Reference question file", "run": "Evaluate", "language": "Language",
         "extractive": "Extractive mode: verbatim quotes, no language model",
         "model": "Model", "open": "open the PDF at page", "no_sources": "No sources yet.",
-        "clear": "New conversation",
+        "clear": "New conversation", "draft": "Draft", "generate": "Generate",
     },
 }  # fmt: skip
 
