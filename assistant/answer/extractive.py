@@ -27,7 +27,8 @@ def extractive_answer(
     repealed: frozenset[str] = frozenset(),
 ) -> Answer:
     """Quote the evidence, or abstain when the best hits cover less than `threshold` of the question."""
-    reason = abstention_reason(query or question, hits, terms, threshold)
+    strength = coverage(hits, terms)  # tokenises the first passages: once per answer
+    reason = abstention_reason(query or question, hits, terms, threshold, strength)
     quotes = [] if reason else select_quotes(hits, terms, max_quotes)
     if not quotes:
         why = reason or "no sentence matches the question"
@@ -53,17 +54,19 @@ def extractive_answer(
         sentences=tuple(verify_quotes(citations, hits)),
         hits=tuple(hits),
         query=query or question,
-        notes=(f"coverage {coverage(hits, terms):.2f}",),
+        notes=(f"coverage {strength:.2f}",),
     )
 
 
-def abstention_reason(question: str, hits: Sequence[Hit], terms: Terms, threshold: float) -> str:
+def abstention_reason(
+    question: str, hits: Sequence[Hit], terms: Terms, threshold: float, strength: float | None = None
+) -> str:
     """Why the sources do not answer the question ('' when they may): a domain word of the question that
     no indexed document contains, too little of the question in the best passages, or a year the
     question names that none of them mentions."""
     if terms.absent:
         return f"no indexed document contains {', '.join(t + '*' for t in terms.absent)}"
-    strength = coverage(hits, terms)
+    strength = coverage(hits, terms) if strength is None else strength
     if strength < threshold:
         return f"coverage {strength:.2f} below the abstention threshold {threshold:.2f}"
     years = missing_years(question, hits)

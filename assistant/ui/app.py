@@ -56,7 +56,7 @@ def store_uploads(paths: list[str], folder: Path, max_bytes: int) -> tuple[list[
     errors: list[str] = []
     for raw in paths:
         source = Path(raw)
-        name = safe_name(getattr(raw, "orig_name", None) or source.name)
+        name = safe_name(source.name)  # Gradio keeps the uploaded file's own name in its temp path
         size = source.stat().st_size
         if size > max_bytes:
             errors.append(
