@@ -128,10 +128,12 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Bullet:
-    """One sourced statement of a draft: a verbatim quote and the draft-wide citation numbers it uses."""
+    """One sourced statement of a draft and the draft-wide citation numbers it uses: a verbatim quote
+    (extractive) or a written sentence, flagged when its cited passages do not support it (llm)."""
 
     text: str
     citations: tuple[int, ...]
+    supported: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +161,6 @@ class Draft:
     sections: tuple[DraftSection, ...]
     citations: tuple[Citation, ...]
     gap_marker: str
+    repealed: frozenset[str] = frozenset()  # cited files that are repealed law, labelled as such
+    model: str = ""  # the chat model that wrote the paragraphs, in llm mode
+    notes: tuple[str, ...] = ()  # what the citation checker changed

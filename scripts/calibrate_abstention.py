@@ -17,7 +17,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.answer.ask import _prepare
+from assistant.answer.ask import prepare
 from assistant.answer.evidence import coverage, missing_years
 from assistant.evaluate.dataset import load_questions
 from assistant.index import Index
@@ -51,7 +51,7 @@ def main() -> None:
     rows: list[tuple[bool, float]] = []
     per_question = []
     for q in load_questions(args.dataset):
-        _, _, _, terms, hits = _prepare(index, q.question, (), None, None)
+        _, _, _, terms, hits = prepare(index, q.question, (), None, None)
         years = missing_years(q.question, hits)
         # the year and absent-term rules abstain whatever the coverage: such a question counts as 0
         value = 0.0 if years or terms.absent else round(coverage(hits, terms), 4)

@@ -122,3 +122,82 @@ def test_edited_markdown_exports_to_docx(tmp_path):
         "Normal",
         "Doc · f.pdf · Art. 92 · 38",
     ) in paragraphs
+
+
+PENALTY_SENTENCE = (
+    "La trata de personas será sancionada con pena privativa de libertad de dieciséis a diecinueve años"
+)
+
+
+def test_llm_draft_writes_checked_paragraphs_with_draft_wide_citations(index, law, report, tmp_path):
+    from docx import Document
+
+    from assistant.answer.messages import UNSUPPORTED
+    from assistant.draft.write import evidence
+    from assistant.testing import FakeChat
+
+    ingest_paths(index, [law, report], progress=False)
+    plan = load_plan(index.settings.prompts_dir, "es")
+    trafficking = plan.sections["context"].subheadings[0]
+    sources = evidence(index, trafficking.questions)
+    n = next(i for i, h in enumerate(sources, 1) if "dieciséis a diecinueve" in h.chunk.text)
+    reply = f"{PENALTY_SENTENCE} [{n}]. La pena se duplica los domingos en Marte [{n}]. Véase también [40]."
+    chat = FakeChat(replies=[reply])
+    result = build_draft(index, "context", "es", chat=chat)
+
+    assert result.mode == "llm" and result.model == "fake:fake"
+    parts = {p.title: p for s in result.sections for p in s.parts}
+    written = parts[trafficking.title]
+    assert not written.gap and [b.supported for b in written.bullets] == [True, False, False]
+    assert written.bullets[0].text == PENALTY_SENTENCE + "."
+    penalty = result.citations[written.bullets[0].citations[0] - 1]
+    stored = index.store.chunks([penalty.chunk_id])[0]
+    assert (penalty.file, penalty.article, penalty.page_start) == (
+        "ley-prueba.pdf",
+        "Art. 92",
+        stored.page_start,
+    )
+    assert f"{trafficking.title}: removed citation [40], no such source was given" in result.notes
+    assert parts["Consulta previa y territorios ancestrales"].gap  # nothing covers it: no model call
+    assert len(chat.prompts) == sum(not p.gap for p in parts.values())
+    system, user = chat.prompts[0]
+    assert "«Análisis del contexto»" in system.content and plan.gap in system.content
+    assert f"Subtítulo: {trafficking.title}" in user.content and '<fuente n="1"' in user.content
+
+    markdown = to_markdown(result)
+    assert (
+        f"{PENALTY_SENTENCE} [1]. La pena se duplica los domingos en Marte [1]. {UNSUPPORTED['es']}"
+        in markdown
+    )
+    assert "Borrador redactado por un modelo de lenguaje (fake:fake)" in markdown and "- «" not in markdown
+    paragraphs = [p.text for p in Document(str(to_docx(result, tmp_path / "contexto.docx"))).paragraphs]
+    assert any(p.startswith(f"{PENALTY_SENTENCE} [1].") and UNSUPPORTED["es"] in p for p in paragraphs)
+
+
+def test_llm_draft_marks_a_gap_when_the_model_finds_nothing_or_cites_nothing(index, law):
+    from assistant.testing import FakeChat
+
+    ingest_paths(index, [law], progress=False)
+    gap = load_plan(index.settings.prompts_dir, "fr").gap
+    for reply in (gap, "La traite est punie sévèrement."):
+        result = build_draft(index, "context", "fr", axis="A", chat=FakeChat(replies=[reply]))
+        assert all(p.gap for s in result.sections for p in s.parts) and result.citations == ()
+        assert gap in to_markdown(result)
+
+
+def test_references_and_annex_label_repealed_law(tmp_path, law):
+    from assistant.index import Index
+    from assistant.settings import EmbeddingSettings, RetrievalSettings
+
+    settings = Settings(
+        index_dir=tmp_path / "index",
+        embedding=EmbeddingSettings(backend="hash"),
+        retrieval=RetrievalSettings(repealed_files=["ley-prueba.pdf"]),
+    )
+    index = Index(settings)
+    ingest_paths(index, [law], progress=False)
+    result = build_draft(index, "context", "es", axis="A")
+    assert result.repealed == {"ley-prueba.pdf"}
+    markdown = to_markdown(result)
+    assert "[1] “LEY DE PRUEBA CONTRA LA TRATA” (derogado), Art." in markdown
+    assert "| LEY DE PRUEBA CONTRA LA TRATA (derogado) | ley-prueba.pdf |" in markdown

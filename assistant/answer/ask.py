@@ -8,14 +8,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
 from assistant.answer.extractive import abstention_reason, extractive_answer
 from assistant.answer.followup import Turn, carry_context, condense
 from assistant.answer.messages import ABSTAIN, UNSUPPORTED
 from assistant.answer.prompts import answer_messages, translate_messages
-from assistant.answer.support import Checked, best_unit, check_answer
+from assistant.answer.support import Checked, Similarity, ToSpanish, best_unit, check_answer
 from assistant.errors import AssistantError
 from assistant.lexical import tokenize
 from assistant.query import QueryPlan, detect_query_language, plan_query, translate
@@ -69,7 +69,7 @@ def repealed_files(index: Index) -> frozenset[str]:
     )
 
 
-def _prepare(
+def prepare(
     index: Index, question: str, history: Sequence[Turn], chat: BaseChatModel | None, filters: Filters | None
 ) -> tuple[str, str, QueryPlan, Terms, list[Hit]]:
     """Language, standalone question, plan, weighted question terms and the retrieved sources."""
@@ -124,7 +124,7 @@ def ask_stream(
 ) -> Iterator[str | Answer]:
     """Text pieces as they are produced, then the checked `Answer` (its text may differ from the
     streamed one: invalid citations removed, unsupported sentences marked)."""
-    language, standalone, _plan, terms, hits = _prepare(index, question, history, chat, filters)
+    language, standalone, _plan, terms, hits = prepare(index, question, history, chat, filters)
     settings = index.settings.answer
     if chat is None:
         answer = extractive_answer(
@@ -170,18 +170,14 @@ def llm_answer(
     cited passages, mark unsupported ones; no valid citation (or the abstention sentence) -> abstain."""
     from assistant.answer.models import model_name
 
-    def to_spanish(sentence: str) -> str:
-        found = translate(sentence, language) if language != "es" else None
-        return found[0] if found else ""
-
-    checked = check_answer(text, hits, to_spanish, _similarity(index))
+    checked = check_answer(text, hits, spanish_of(language), similarity_for(index))
     notes = [f"removed citation [{n}]: no such source was given to the model" for n in checked.removed]
     if not checked.cited or ABSTAIN[language].rstrip(".") in text:
         notes.append(
             "no valid citation in the model's answer" if not checked.cited else "the model abstained"
         )
         return _abstain(question, language, hits, query, chat, tuple(notes))
-    citations = [_citation(n, hits[n - 1], checked) for n in checked.cited]
+    citations = [cited_source(n, hits[n - 1], checked) for n in checked.cited]
     shown = " ".join(
         s.text if s.supported else f"{s.text} {UNSUPPORTED[language]}" for s in checked.sentences
     )
@@ -192,20 +188,35 @@ def llm_answer(
                   model=model_name(chat), query=query, notes=tuple(notes))  # fmt: skip
 
 
-def _citation(n: int, hit: Hit, checked: Checked) -> Citation:
+def cited_source(n: int, hit: Hit, checked: Checked) -> Citation:
     c = hit.chunk
     citing = [s.text for s in checked.sentences if n in s.citations]
     quote = best_unit(c.text, citing)
     return Citation(n, c.chunk_id, c.file, c.title, c.page_start, c.page_end, c.article, quote)
 
 
-def _similarity(index: Index):  # type: ignore[no-untyped-def]
-    """Cosine similarity of e5 vectors (query-side for the sentence, passage-side for the source)."""
+def spanish_of(language: str) -> ToSpanish:
+    """Apertium's Spanish version of a sentence in `language` ('' for Spanish or without the pair)."""
+
+    def to_spanish(sentence: str) -> str:
+        found = translate(sentence, language) if language != "es" else None
+        return found[0] if found else ""
+
+    return to_spanish
+
+
+def similarity_for(index: Index) -> Similarity:
+    """Cosine similarity of e5 vectors (query-side for the sentence, passage-side for the source); each
+    passage is embedded once however many sentences cite it."""
     import numpy as np
+
+    passages: dict[str, Any] = {}
 
     def similarity(sentence: str, passage: str) -> float:
         a = np.asarray(index.embedder.embed_query(sentence))
-        b = np.asarray(index.embedder.embed_documents([passage])[0])
+        if passage not in passages:
+            passages[passage] = np.asarray(index.embedder.embed_documents([passage])[0])
+        b = passages[passage]
         return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) or 1.0))
 
     return similarity

@@ -75,3 +75,17 @@ def condense_messages(
 def translate_messages(folder: Path, language: str, question: str) -> list[BaseMessage]:
     system, user = load_prompt(folder, language, "translate")
     return [SystemMessage(system), HumanMessage(user.replace("{question}", question))]
+
+
+def draft_messages(
+    folder: Path, language: str, section: str, heading: str, questions: Sequence[str], hits: Sequence[Hit],
+    gap: str,
+) -> list[BaseMessage]:  # fmt: skip
+    """The paragraph of one sub-heading of a draft, written from numbered sources."""
+    system, user = load_prompt(folder, language, "draft")
+    text = (
+        user.replace("{sources}", format_sources(hits, language))
+        .replace("{heading}", heading)
+        .replace("{questions}", "\n".join(f"- {q}" for q in questions))
+    )
+    return [SystemMessage(system.replace("{section}", section).replace("{gap}", gap)), HumanMessage(text)]

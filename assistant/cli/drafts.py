@@ -24,7 +24,8 @@ def add_draft_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="draft a concept-note or mission-report section with citations (Markdown or DOCX)",
         description=f"SECTION: {SECTIONS}. Each sub-heading of the plan in prompts/sections/<lang>.json is "
-        "filled with quoted evidence and numbered citations, or marked as having no evidence.",
+        "filled with quoted evidence (no chat model) or a paragraph the chat model writes from the same "
+        "evidence, every citation checked; a sub-heading without evidence is marked as such.",
     )
     p.add_argument("section", metavar="SECTION")
     p.add_argument(
@@ -36,12 +37,14 @@ def add_draft_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         default="both",
         help="A: trafficking; B: restoration and socio-environmental risk (default both)",
     )
+    p.add_argument("--extractive", action="store_true", help="quote the evidence; never use a chat model")
     p.add_argument(
         "--out", type=Path, metavar="FILE", help="write FILE.docx or FILE.md (default: Markdown on stdout)"
     )
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answer.models import chat_model
     from assistant.draft.compose import build_draft
     from assistant.draft.export import estimate_pages, to_docx, to_markdown
 
@@ -50,7 +53,10 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
         raise AssistantError(f"{args.out}: the draft is written as .md or .docx; change the extension.")
-    draft = build_draft(index, args.section, args.lang, args.axis)
+    chat = None if args.extractive else chat_model(settings.llm)
+    draft = build_draft(index, args.section, args.lang, args.axis, chat)
+    for note in draft.notes:
+        print(f"note: {note}", file=sys.stderr)
     pages = estimate_pages(draft)
     if args.section == "mission-report" and pages > MAX_REPORT_PAGES:
         print(f"warning: about {pages} pages, over the {MAX_REPORT_PAGES}-page limit of a mission report; "

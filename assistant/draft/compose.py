@@ -1,17 +1,20 @@
-"""Plan + index -> `Draft`: for every sub-heading, its questions go through `ask` (extractive), and the
-quoted evidence becomes bullets with draft-wide citation numbers; a sub-heading without evidence is
-marked as a gap instead of being written."""
+"""Plan + index -> `Draft`: for every sub-heading, its questions go through `ask` (extractive) and the
+quoted evidence becomes bullets with draft-wide citation numbers, or, with a chat model, the model writes
+a checked paragraph from the same evidence (`write.py`); a sub-heading without evidence is marked as a
+gap instead of being written."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
 
-from assistant.answer.ask import ask
+from assistant.answer.ask import ask, repealed_files
 from assistant.draft.plans import Plan, Subheading, load_plan
 from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from assistant.index import Index
 
 MAX_BULLETS = 4  # per sub-heading: an evidence brief, not a dump
@@ -51,17 +54,32 @@ def draft_part(index: Index, sub: Subheading, registry: Registry) -> DraftPart:
     return DraftPart(sub.title, tuple(bullets), gap=not bullets)
 
 
-def build_draft(index: Index, target: str, language: str = "es", axis: str = "both") -> Draft:
-    """The evidence brief of one section or a whole deliverable (`concept-note`, `mission-report`)."""
+def build_draft(
+    index: Index, target: str, language: str = "es", axis: str = "both", chat: BaseChatModel | None = None
+) -> Draft:
+    """One section or a whole deliverable (`concept-note`, `mission-report`): an evidence brief without a
+    chat model, checked paragraphs with one."""
+    from assistant.answer.models import model_name
+    from assistant.draft.write import written_part
+
     plan: Plan = load_plan(index.settings.prompts_dir, language)
     registry = Registry()
-    sections = []
+    sections, notes = [], []
     for section_id in plan.section_ids(target):
         section = plan.sections[section_id]
-        parts = [draft_part(index, sub, registry) for sub in section.subheadings if wanted(sub, axis)]
+        parts = []
+        for sub in (s for s in section.subheadings if wanted(s, axis)):
+            if chat is None:
+                parts.append(draft_part(index, sub, registry))
+                continue
+            part, checks = written_part(index, section.title, sub, registry, chat, language, plan.gap)
+            parts.append(part)
+            notes += checks
         sections.append(DraftSection(section.title, tuple(parts)))
     title = plan.deliverables[target].title if target in plan.deliverables else plan.sections[target].title
     ordered = tuple(sorted(registry.citations.values(), key=lambda c: c.n))
     return Draft(
-        f"{title} — {date.today().isoformat()}", language, "extractive", tuple(sections), ordered, plan.gap
-    )
+        f"{title} — {date.today().isoformat()}", language, "extractive" if chat is None else "llm",
+        tuple(sections), ordered, plan.gap, repealed_files(index) & {c.file for c in ordered},
+        model_name(chat) if chat else "", tuple(notes),
+    )  # fmt: skip

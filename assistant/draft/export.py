@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.answer.messages import source_label
-from assistant.types import Draft
+from assistant.answer.messages import REPEALED, UNSUPPORTED, source_label
+from assistant.types import Citation, Draft, DraftPart
 
 WORDS_PER_PAGE = 500  # a single-spaced A4 page of report prose with headings
 MADE = {
@@ -15,14 +15,56 @@ MADE = {
     "fr": "Brouillon produit sans modèle de langue : chaque point est une citation textuelle des sources.",
     "en": "Draft made without a language model: every point is a verbatim quote from the indexed sources.",
 }
+WRITTEN = {
+    "es": "Borrador redactado por un modelo de lenguaje ({model}): cada cita se verificó contra su fuente y "
+    "las oraciones sin respaldo están marcadas. Revíselo antes de enviarlo.",
+    "fr": "Brouillon rédigé par un modèle de langue ({model}) : chaque citation a été vérifiée contre sa "
+    "source et les phrases non étayées sont signalées. Relisez-le avant de l'envoyer.",
+    "en": "Draft written by a language model ({model}): every citation was checked against its source and "
+    "unsupported sentences are marked. Review it before sending.",
+}
 LABELS = {
-    "es": {"refs": "Referencias", "annex": "Anexo: fuentes citadas", "made": MADE["es"], "doc": "Documento",
+    "es": {"refs": "Referencias", "annex": "Anexo: fuentes citadas", "doc": "Documento",
            "articles": "Artículos", "pages": "Páginas"},
-    "fr": {"refs": "Références", "annex": "Annexe : sources citées", "made": MADE["fr"], "doc": "Document",
+    "fr": {"refs": "Références", "annex": "Annexe : sources citées", "doc": "Document",
            "articles": "Articles", "pages": "Pages"},
-    "en": {"refs": "References", "annex": "Annex: sources cited", "made": MADE["en"], "doc": "Document",
+    "en": {"refs": "References", "annex": "Annex: sources cited", "doc": "Document",
            "articles": "Articles", "pages": "Pages"},
 }  # fmt: skip
+
+
+def made(draft: Draft) -> str:
+    """How the draft was made, in its language: quoted (extractive) or written and checked (llm)."""
+    if draft.mode == "llm":
+        return WRITTEN[draft.language].format(model=draft.model)
+    return MADE[draft.language]
+
+
+def cite(text: str, numbers: tuple[int, ...]) -> str:
+    """'… sancionada [1, 2].': the draft-wide numbers before the sentence's closing punctuation."""
+    marker = f"[{', '.join(map(str, numbers))}]" if numbers else ""
+    if not marker:
+        return text
+    if text[-1:] in ".;:!?":
+        return f"{text[:-1]} {marker}{text[-1]}"
+    return f"{text} {marker}"
+
+
+def body(draft: Draft, part: DraftPart) -> list[str]:
+    """A sub-heading's text: the gap marker; quoted bullets (extractive); or one paragraph whose
+    unsupported sentences carry the checker's mark (llm)."""
+    if part.gap:
+        return [draft.gap_marker]
+    if draft.mode == "extractive":
+        return [f"- {cite(f'«{b.text}»', b.citations)}" for b in part.bullets]
+    flag = UNSUPPORTED[draft.language]
+    return [" ".join(cite(b.text, b.citations) + ("" if b.supported else f" {flag}") for b in part.bullets)]
+
+
+def reference(draft: Draft, c: Citation) -> str:
+    repealed = c.file in draft.repealed
+    label = source_label(c.title, c.article, c.page_start, c.page_end, draft.language, repealed)
+    return f"[{c.n}] {label} — {c.file}"
 
 
 def _article_order(article: str) -> list[tuple[int, int | str]]:
@@ -37,7 +79,8 @@ def annex(draft: Draft) -> list[tuple[str, str, str, str]]:
     pages: dict[str, set[int]] = defaultdict(set)
     titles: dict[str, str] = {}
     for c in draft.citations:
-        titles.setdefault(c.file, c.title)
+        repealed = f" ({REPEALED[draft.language]})" if c.file in draft.repealed else ""
+        titles.setdefault(c.file, c.title + repealed)
         if c.article:
             articles[c.file].add(c.article)
         pages[c.file].update(range(c.page_start, c.page_end + 1))
@@ -54,22 +97,13 @@ def annex(draft: Draft) -> list[tuple[str, str, str, str]]:
 
 def to_markdown(draft: Draft) -> str:
     labels = LABELS[draft.language]
-    out = [f"# {draft.title}", "", f"*{labels['made']}*", ""]
+    out = [f"# {draft.title}", "", f"*{made(draft)}*", ""]
     for section in draft.sections:
         out += [f"## {section.title}", ""]
         for part in section.parts:
-            out += [f"### {part.title}", ""]
-            out += (
-                [draft.gap_marker]
-                if part.gap
-                else [f"- «{b.text}» [{', '.join(map(str, b.citations))}]" for b in part.bullets]
-            )
-            out.append("")
+            out += [f"### {part.title}", "", *body(draft, part), ""]
     out += [f"## {labels['refs']}", ""]
-    out += [
-        f"[{c.n}] {source_label(c.title, c.article, c.page_start, c.page_end, draft.language)} — {c.file}"
-        for c in draft.citations
-    ]
+    out += [reference(draft, c) for c in draft.citations]
     out += [
         "",
         f"## {labels['annex']}",
@@ -96,23 +130,18 @@ def to_docx(draft: Draft, path: Path) -> Path:
     labels = LABELS[draft.language]
     doc = Document()
     doc.add_heading(draft.title, level=0)
-    doc.add_paragraph().add_run(labels["made"]).italic = True
+    doc.add_paragraph().add_run(made(draft)).italic = True
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     for section in draft.sections:
         doc.add_heading(section.title, level=1)
         for part in section.parts:
             doc.add_heading(part.title, level=2)
-            if part.gap:
-                doc.add_paragraph(draft.gap_marker)
-            for bullet in part.bullets:
-                doc.add_paragraph(
-                    f"«{bullet.text}» [{', '.join(map(str, bullet.citations))}]", style="List Bullet"
-                )
+            bulleted = draft.mode == "extractive" and not part.gap
+            for text in body(draft, part):
+                doc.add_paragraph(text.removeprefix("- "), style="List Bullet" if bulleted else None)
     doc.add_heading(labels["refs"], level=1)
     for c in draft.citations:
-        doc.add_paragraph(
-            f"[{c.n}] {source_label(c.title, c.article, c.page_start, c.page_end, draft.language)} — {c.file}"
-        )
+        doc.add_paragraph(reference(draft, c))
     doc.add_heading(labels["annex"], level=1)
     table = doc.add_table(rows=1, cols=4)
     for cell, text in zip(

@@ -251,7 +251,7 @@ def build_app(index: Index) -> gr.Blocks:
             from assistant.draft.export import to_markdown
 
             try:
-                return to_markdown(build_draft(index, section, code, which))
+                return to_markdown(build_draft(index, section, code, which, chat))
             except AssistantError as exc:
                 raise gr.Error(str(exc)) from exc
 
