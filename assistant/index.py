@@ -1,13 +1,18 @@
-"""The index directory: Chroma store, embedding cache and manifest, opened together from settings."""
+"""The index directory: Chroma store, embedding cache and manifest, opened together from settings.
+
+The manifest is the truth: a chunk is part of the index when the manifest lists it. Writers (ingest,
+remove) take `writing`, store chunks first and commit the manifest after, so a crash leaves at worst
+chunks no manifest lists ("orphans"): searches never return them, and the next writer deletes them."""
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 
 from assistant.embed import CachedEmbeddings, make_embedder
 from assistant.ingest.chunk import passage_text
 from assistant.lexical import LexicalIndex, fingerprint
-from assistant.manifest import Manifest
+from assistant.manifest import DocumentEntry, Manifest
 from assistant.settings import Settings
 from assistant.store import Store
 
@@ -20,6 +25,8 @@ class Index:
         self.collection = settings.collection_name()
         self.root = settings.index_dir
         self._lexical: LexicalIndex | None = None
+        self._known: frozenset[str] | None = None
+        self.writing = threading.RLock()  # one writer at a time in this process (app uploads, CLI)
 
     @cached_property
     def embedder(self) -> CachedEmbeddings:
@@ -64,5 +71,30 @@ class Index:
     def exists(self) -> bool:
         return bool(self.manifest.documents)
 
-    def known_ids(self) -> set[str]:
-        return {cid for doc in self.manifest.documents.values() for cid in doc.chunk_ids}
+    def known_ids(self) -> frozenset[str]:
+        """Chunk ids the manifest lists: the chunks searches may return."""
+        known = self._known
+        if known is None:
+            documents = list(self.manifest.documents.values())
+            known = frozenset(cid for doc in documents for cid in doc.chunk_ids)
+            self._known = known
+        return known
+
+    def commit(self, entry: DocumentEntry | None, file: str) -> None:
+        """Record a document's new version (or its removal, with None) and save the manifest atomically.
+        The dict is replaced, not changed in place, so readers iterating it in other threads are safe."""
+        documents = dict(self.manifest.documents)
+        if entry is None:
+            documents.pop(file, None)
+        else:
+            documents[file] = entry
+        self.manifest.documents = documents
+        self.manifest.save()
+        self._known = None
+
+    def recover(self) -> int:
+        """Delete stored chunks no manifest entry lists (left by a crash mid-ingest); how many."""
+        with self.writing:
+            orphans = set(self.store.all_ids()) - self.known_ids()
+            self.store.delete(sorted(orphans))
+            return len(orphans)

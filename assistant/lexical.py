@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,17 +107,24 @@ class LexicalIndex:
         return cls(ids, [r[2] for r in rows], [r[3] for r in rows], words, ngrams, fingerprint(ids))
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        """Written beside `folder`, then swapped in: a crash leaves the old index, or none (then it is
+        rebuilt from the store), never a mix of two."""
+        new, old = folder.with_name(f".{folder.name}-new"), folder.with_name(f".{folder.name}-old")
+        for stale in (new, old):
+            shutil.rmtree(stale, ignore_errors=True)
+        new.mkdir(parents=True)
         if self.ids:
-            self.words.save(str(folder / "words"), show_progress=False)  # type: ignore[attr-defined]
-            self.ngrams.save(str(folder / "ngrams"), show_progress=False)  # type: ignore[attr-defined]
+            self.words.save(str(new / "words"), show_progress=False)  # type: ignore[attr-defined]
+            self.ngrams.save(str(new / "ngrams"), show_progress=False)  # type: ignore[attr-defined]
         meta = {
             "recipe": RECIPE, "ids": self.ids, "files": self.files, "doc_types": self.doc_types,
             "fingerprint": self.fingerprint,
         }  # fmt: skip
-        tmp = folder / "chunks.json.tmp"
-        tmp.write_text(json.dumps(meta), encoding="utf-8")
-        tmp.replace(folder / "chunks.json")
+        (new / "chunks.json").write_text(json.dumps(meta), encoding="utf-8")
+        if folder.exists():
+            folder.rename(old)
+        new.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:

@@ -74,7 +74,8 @@ def search(
     filters = filters or Filters()
     plan = plan or plan_query(query, use_translation=settings.translate)
     rankings = _channels(index, plan, mode, filters, settings.depth)
-    scores = rrf(rankings, settings.rrf_k)
+    known = index.known_ids()  # a chunk stored by an unfinished ingest is not part of the index yet
+    scores = {cid: score for cid, score in rrf(rankings, settings.rrf_k).items() if cid in known}
     # Repealed law is ranked lower, not removed: a question about the old code still finds it, and
     # `--include-repealed` turns the preference off. (Lifting it whenever a question mentions the old
     # code cost a question on the development set: "¿Sigue vigente el Código Penal de 1971?" is answered

@@ -113,6 +113,9 @@ class Store:
             where = {"$and": [where, {"doc_id": doc_id}]}
         return set(self._ids(where))
 
+    def all_ids(self) -> list[str]:
+        return self._ids()
+
     def _ids(self, where: dict[str, Any] | None = None) -> list[str]:
         ids: list[str] = []
         for start in itertools.count(0, PAGE):

@@ -1,7 +1,8 @@
 """paths -> index: extract, clean, describe, chunk, embed, store; one report per file.
 
-Idempotent: an unchanged file (same bytes hash) is skipped; a changed file's new chunks are stored
-before its old ones are deleted, so a failure leaves the previous version searchable."""
+Idempotent: an unchanged file (same bytes hash) is skipped; a changed file's new chunks are stored, then
+the manifest names them, then the old ones are deleted, so a failure or a crash (SIGKILL included) at any
+point leaves one whole version searchable; what a crash leaves behind is deleted by the next run."""
 
 from __future__ import annotations
 
@@ -55,15 +56,20 @@ def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
 
 def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> list[FileReport]:
     """Ingest every file; a bad file gets a failed report and the others go on."""
+    files = expand_paths(paths)
     reports = []
-    for path in expand_paths(paths):
-        try:
-            reports.append(ingest_file(index, path, progress))
-        except DocumentError as exc:
-            log.info("failed: %s", exc)
-            reports.append(FileReport(path.name, "failed", error=str(exc)))
-    if any(r.status in ("ingested", "replaced") for r in reports):
-        index.rebuild_lexical()  # keep BM25 in step with the vectors
+    with index.writing:
+        if index.recover():
+            log.warning("removed chunks left by an interrupted ingest")
+            index.rebuild_lexical()
+        for path in files:
+            try:
+                reports.append(ingest_file(index, path, progress))
+            except DocumentError as exc:
+                log.info("failed: %s", exc)
+                reports.append(FileReport(path.name, "failed", error=str(exc)))
+        if any(r.status in ("ingested", "replaced") for r in reports):
+            index.rebuild_lexical()  # keep BM25 in step with the vectors
     return reports
 
 
@@ -88,11 +94,9 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
         source=str(path.resolve()),
     )
     with _timed(seconds, "store"):
+        index.commit(entry, info.file)
         if previous:
-            stale = set(previous.chunk_ids) - set(entry.chunk_ids)
-            index.store.delete(sorted(stale))
-        index.manifest.documents[info.file] = entry
-        index.manifest.save()
+            index.store.delete(sorted(set(previous.chunk_ids) - set(entry.chunk_ids)))
     return _report(entry, "replaced" if previous else "ingested", seconds)
 
 
@@ -164,16 +168,16 @@ def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progres
 def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
     """Remove documents by file name (as listed by `assistant docs`)."""
     reports = []
-    for name in files:
-        entry = index.manifest.documents.get(Path(name).name)
-        if entry is None:
-            known = ", ".join(sorted(index.manifest.documents)) or "none"
-            raise AssistantError(f"{name}: not in the index (indexed: {known}); see `assistant docs`")
-        index.store.delete(sorted(index.store.ids_of(entry.file) | set(entry.chunk_ids)))
-        del index.manifest.documents[entry.file]
-        index.manifest.save()
-        reports.append(_report(entry, "removed", {}))
-    index.rebuild_lexical()
+    with index.writing:
+        for name in files:
+            entry = index.manifest.documents.get(Path(name).name)
+            if entry is None:
+                known = ", ".join(sorted(index.manifest.documents)) or "none"
+                raise AssistantError(f"{name}: not in the index (indexed: {known}); see `assistant docs`")
+            index.commit(None, entry.file)  # out of the index first; a crash leaves only orphans
+            index.store.delete(sorted(index.store.ids_of(entry.file) | set(entry.chunk_ids)))
+            reports.append(_report(entry, "removed", {}))
+        index.rebuild_lexical()
     return reports
 
 

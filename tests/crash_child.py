@@ -1,0 +1,92 @@
+"""Run by tests/test_crash.py in a child process: ingest the given files into the given index and
+SIGKILL this process at a named point (`python tests/crash_child.py POINT INDEX_DIR FILE...`).
+
+The points are real places in the ingestion (patched here, not hooks in the product): after embedding,
+after the second of several Chroma batches, after all chunks are stored but before the manifest, with the
+new manifest written to its temporary file but not renamed, after the manifest is committed (before the
+old version's chunks are deleted), and in the middle of saving the lexical index."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+from assistant import lexical, manifest
+from assistant.embed import CachedEmbeddings
+from assistant.index import Index
+from assistant.ingest.pipeline import ingest_paths
+from assistant.settings import EmbeddingSettings, Settings
+from assistant.store import Store
+
+BATCH = 4  # chunks per Chroma request, so a document takes several
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def after(cls: type, name: str, times: int = 1) -> None:
+    """Kill the process when `cls.name` has returned `times` times."""
+    original = getattr(cls, name)
+    calls = [0]
+
+    def patched(*args: object, **kwargs: object) -> object:
+        result = original(*args, **kwargs)
+        calls[0] += 1
+        if calls[0] >= times:
+            die()
+        return result
+
+    setattr(cls, name, patched)
+
+
+def arm(point: str) -> None:
+    original_add = Store.add
+
+    def small_batches(self: Store, chunks: list, batch: int = BATCH, on_batch: object = None) -> None:
+        original_add(self, chunks, BATCH, on_batch)  # type: ignore[arg-type]
+
+    Store.add = small_batches  # type: ignore[method-assign]
+    if point == "embedded":
+        after(CachedEmbeddings, "embed_documents")
+    elif point == "mid-store":
+        seen = [0]
+
+        def counting(self: Store, chunks: list, batch: int = BATCH, on_batch: object = None) -> None:
+            def tick(n: int) -> None:
+                seen[0] += 1
+                if seen[0] == 2:
+                    die()
+
+            original_add(self, chunks, BATCH, tick)
+
+        Store.add = counting  # type: ignore[method-assign]
+    elif point == "stored":
+        after(Store, "add")
+    elif point == "manifest-tmp":
+        manifest.os.replace = lambda *a, **k: die()  # type: ignore[attr-defined,assignment]
+    elif point == "committed":
+        after(Index, "commit")
+    elif point == "lexical":
+
+        def half_saved(self: lexical.LexicalIndex, folder: Path) -> None:
+            self.words.save(str(folder.with_name(f".{folder.name}-new") / "words"))  # type: ignore[attr-defined]
+            die()
+
+        lexical.LexicalIndex.save = half_saved  # type: ignore[method-assign]
+    elif point != "none":
+        raise SystemExit(f"unknown crash point {point!r}")
+
+
+def main() -> None:
+    point, index_dir, *files = sys.argv[1:]
+    arm(point)
+    settings = Settings(index_dir=Path(index_dir), embedding=EmbeddingSettings(backend="hash"))
+    reports = ingest_paths(Index(settings), [Path(f) for f in files], progress=False)
+    print(" ".join(f"{r.file}:{r.status}" for r in reports))
+
+
+if __name__ == "__main__":
+    main()
