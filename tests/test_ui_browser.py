@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,11 +76,23 @@ def browser(server: str) -> Iterator[object]:
 @pytest.fixture
 def page(browser, server):  # type: ignore[no-untyped-def]
     context = browser.new_context(locale="es-ES", extra_http_headers={"Accept-Language": "es-ES,es;q=0.9"})
+    outside: list[str] = []  # the page must load nothing from beyond this machine (fonts, analytics, CDNs)
+
+    def only_loopback(route, request) -> None:  # type: ignore[no-untyped-def]
+        host = urllib.parse.urlsplit(request.url).hostname or ""
+        if request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", only_loopback)
     page = context.new_page()
     page.goto(server)
     page.wait_for_selector("#question textarea")
     yield page
     context.close()
+    assert not outside, f"the page asked for resources outside 127.0.0.1: {outside}"
 
 
 def _ask(page, question: str) -> str:  # type: ignore[no-untyped-def]

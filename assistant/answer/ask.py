@@ -14,6 +14,7 @@ from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
 from assistant.answer.extractive import abstention_reason, extractive_answer
 from assistant.answer.followup import Turn, carry_context, condense
 from assistant.answer.messages import ABSTAIN, UNSUPPORTED
+from assistant.answer.models import model_errors
 from assistant.answer.prompts import answer_messages, translate_messages
 from assistant.answer.support import Checked, Similarity, ToSpanish, best_unit, check_answer
 from assistant.errors import AssistantError
@@ -82,7 +83,8 @@ def prepare(
         standalone = carry_context(question, history)
     plan = plan_query(standalone, use_translation=settings.retrieval.translate)
     if chat is not None and plan.language != "es":
-        reply = chat.invoke(translate_messages(settings.prompts_dir, plan.language, standalone))
+        with model_errors(chat):
+            reply = chat.invoke(translate_messages(settings.prompts_dir, plan.language, standalone))
         spanish = " ".join(str(reply.content).split())
         if spanish:
             plan = dataclasses.replace(plan, spanish=spanish, translated=True, unknown=())
@@ -140,10 +142,11 @@ def ask_stream(
         yield _abstain(question, language, hits, standalone, chat, (reason,))
         return
     pieces: list[str] = []
-    for chunk in chat.stream(answer_messages(index.settings.prompts_dir, language, question, hits)):
-        text = str(chunk.content)
-        pieces.append(text)
-        yield text
+    with model_errors(chat):
+        for chunk in chat.stream(answer_messages(index.settings.prompts_dir, language, question, hits)):
+            text = str(chunk.content)
+            pieces.append(text)
+            yield text
     yield llm_answer(question, language, "".join(pieces), hits, standalone, chat, index)
 
 

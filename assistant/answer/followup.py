@@ -48,6 +48,9 @@ def condense(
     """The chat model's standalone version; the carried context if it returns nothing usable."""
     if not history:
         return question
-    reply = chat.invoke(condense_messages(prompts, language, question, history))
+    from assistant.answer.models import model_errors
+
+    with model_errors(chat):
+        reply = chat.invoke(condense_messages(prompts, language, question, history))
     text = " ".join(str(reply.content).split())
     return text if 3 <= len(text) <= 1000 else carry_context(question, history)

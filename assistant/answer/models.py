@@ -10,6 +10,7 @@ import json
 import logging
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlparse
 
@@ -18,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.errors import DependencyMissingError, SettingsError
+from assistant.errors import AssistantError, DependencyMissingError, SettingsError
 from assistant.settings import LLMSettings
 
 log = logging.getLogger(__name__)
@@ -152,3 +153,19 @@ def model_name(model: BaseChatModel) -> str:
     """'ollama:qwen2.5:7b', 'openai:mistral-small', 'llama-cpp:model.gguf', or the class name."""
     name = getattr(model, "model", None) or getattr(model, "model_name", None) or type(model).__name__
     return f"{model._llm_type}:{name}"
+
+
+@contextmanager
+def model_errors(chat: BaseChatModel) -> Iterator[None]:
+    """A chat model that cannot be reached or fails becomes one clear error that says what to do (its
+    text is the client's message, which carries the URL but never the API key)."""
+    try:
+        yield
+    except AssistantError:
+        raise
+    except Exception as exc:
+        log.debug("chat model call failed", exc_info=True)
+        raise AssistantError(
+            f"the chat model {model_name(chat)} failed ({type(exc).__name__}: {exc}); check that it is "
+            "running and reachable, or answer without it (--extractive, or ASSISTANT_LLM__BACKEND=none)"
+        ) from exc

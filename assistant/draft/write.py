@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.ask import cited_source, prepare, similarity_for, spanish_of
 from assistant.answer.extractive import abstention_reason
+from assistant.answer.models import model_errors
 from assistant.answer.prompts import draft_messages
 from assistant.answer.support import check_answer
 from assistant.answer.text import strip_citations
@@ -55,7 +56,8 @@ def written_part(
         return DraftPart(sub.title, (), gap=True), []
     folder = index.settings.prompts_dir
     messages = draft_messages(folder, language, section, sub.title, sub.questions, hits, gap)
-    text = str(chat.invoke(messages).content)
+    with model_errors(chat):
+        text = str(chat.invoke(messages).content)
     checked = check_answer(text, hits, spanish_of(language), similarity_for(index))
     notes = [f"{sub.title}: removed citation [{n}], no such source was given" for n in checked.removed]
     if not checked.cited or gap.strip("[]") in text:
