@@ -12,7 +12,7 @@ from functools import cached_property
 from assistant.embed import CachedEmbeddings, make_embedder
 from assistant.ingest.chunk import passage_text
 from assistant.lexical import LexicalIndex, fingerprint
-from assistant.manifest import DocumentEntry, Manifest
+from assistant.manifest import DocumentEntry, Manifest, ServerManifest
 from assistant.settings import Settings
 from assistant.store import Store
 
@@ -34,10 +34,14 @@ class Index:
 
     @cached_property
     def store(self) -> Store:
-        return Store(self.root, self.collection, self.embedder, self.settings.retrieval.ef_search)
+        s = self.settings
+        ef_search = s.retrieval.ef_search
+        return Store(self.root, self.collection, self.embedder, ef_search, s.chroma_host, s.chroma_port)
 
     @cached_property
     def manifest(self) -> Manifest:
+        if self.settings.chroma_host:  # shared by every process that uses the server
+            return ServerManifest(self.store.client, f"manifest-{self.collection}")
         return Manifest(self.root / "manifests" / f"{self.collection}.json")
 
     @property

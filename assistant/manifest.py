@@ -1,7 +1,9 @@
 """The document manifest: which files are indexed, by which hash, with which chunk ids.
 
-Written atomically (temp file + rename) after the store has been updated, so a crash leaves either the
-old or the new state, never a half-written file."""
+Written after the store has been updated, so a crash leaves either the old or the new state: a JSON file
+replaced atomically (temp file + rename) beside an embedded store, or, in server mode, a small collection
+on the Chroma server itself (one record per document, written in one request), so that every process
+using the server shares it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -44,3 +47,30 @@ class Manifest:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
+
+
+class ServerManifest(Manifest):
+    """The manifest as a Chroma collection next to the chunks' (records carry a one-number placeholder
+    vector: Chroma stores no record without one)."""
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.path = Path(name)
+        self.collection = client.get_or_create_collection(name, embedding_function=None)
+        found = self.collection.get(include=["metadatas"])
+        self.documents = {
+            file: DocumentEntry(**json.loads(str(meta["entry"])))
+            for file, meta in zip(found["ids"], found["metadatas"] or [], strict=True)
+        }
+        self._saved = set(self.documents)
+
+    def save(self) -> None:
+        files = sorted(self.documents)
+        if files:
+            entries = [json.dumps(asdict(self.documents[f]), ensure_ascii=False) for f in files]
+            self.collection.upsert(
+                ids=files, embeddings=[[1.0]] * len(files), metadatas=[{"entry": e} for e in entries]
+            )
+        gone = sorted(self._saved - set(files))
+        if gone:
+            self.collection.delete(ids=gone)
+        self._saved = set(files)

@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         Path(__file__).resolve().parents[1] / "prompts",
         description="Prompt templates (prompts/<lang>/<task>.txt); default: the project's prompts/.",
     )
+    chroma_host: str = Field(
+        "",
+        description="A Chroma server's host: set it to use `chromadb.HttpClient` instead of the embedded "
+        "store under index_dir (the manifest, lexical index and embedding cache stay in index_dir).",
+    )
+    chroma_port: int = Field(8000, ge=1, le=65535, description="The Chroma server's port.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]

@@ -10,11 +10,15 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.embed import CachedEmbeddings
+from assistant.errors import AssistantError
 from assistant.ingest.chunk import passage_text
 from assistant.types import Chunk, Hit
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 PAGE = 5000  # records per Chroma request
@@ -61,21 +65,44 @@ def chunk_from_record(document: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def chroma_client(index_dir: Path, host: str = "", port: int = 8000) -> ClientAPI:
+    """The embedded store in `<index>/chroma`, or a Chroma server when `host` is set (an unreachable
+    server is an error that says how to start one)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if not host:
+        return chromadb.PersistentClient(path=str(index_dir / "chroma"), settings=settings)
+    try:
+        client = chromadb.HttpClient(host=host, port=port, settings=settings)
+        client.heartbeat()
+    except Exception as exc:  # chromadb raises ValueError or httpx errors depending on the failure
+        raise AssistantError(
+            f"no Chroma server answers at {host}:{port} ({type(exc).__name__}); start one with "
+            f"'chroma run --path DIR --host {host} --port {port}', or unset ASSISTANT_CHROMA_HOST to use "
+            "the embedded store"
+        ) from exc
+    return client
+
+
 class Store:
-    """A Chroma collection of chunks in `<index>/chroma`, reached through LangChain."""
+    """A Chroma collection of chunks (embedded in `<index>/chroma`, or on a Chroma server), reached
+    through LangChain."""
 
     def __init__(
-        self, index_dir: Path, collection: str, embedder: CachedEmbeddings, ef_search: int = 1000
+        self,
+        index_dir: Path,
+        collection: str,
+        embedder: CachedEmbeddings,
+        ef_search: int = 1000,
+        host: str = "",
+        port: int = 8000,
     ) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
 
         self.embedder = embedder
-        client = chromadb.PersistentClient(
-            path=str(index_dir / "chroma"),
-            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-        )
+        self.client = client = chroma_client(index_dir, host, port)
         hnsw = {"space": "cosine", "ef_search": ef_search}
         # embedding_function=None: Chroma's default would be recorded in the collection (and download a model)
         found = client.get_or_create_collection(
