@@ -322,8 +322,10 @@ def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, 
 def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Run the app until interrupted; a non-loopback address needs ASSISTANT_UI__USERNAME/PASSWORD."""
     import uvicorn
-    from fastapi import FastAPI, HTTPException
+    from fastapi import Depends, FastAPI, HTTPException
     from fastapi.responses import FileResponse
+
+    from assistant.ui.api import add_api, login_check
 
     settings = index.settings.ui
     auth = None
@@ -337,7 +339,9 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
         print(f"Login required (user {settings.username!r}): the app is reachable from other machines.")
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
 
-    @api.get("/pdf/{name}")
+    add_api(api, index, chat_model(index.settings.llm), auth)
+
+    @api.get("/pdf/{name}", dependencies=[Depends(login_check(auth))])
     def pdf(name: str) -> FileResponse:
         entry = index.manifest.documents.get(name)
         if entry is None or not entry.source or not Path(entry.source).is_file():
