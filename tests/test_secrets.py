@@ -100,7 +100,9 @@ def test_the_key_is_not_in_the_error_when_the_server_is_down(env, capsys, caplog
     caplog.set_level(logging.DEBUG)
     assert main(["ask", "¿Qué pena tiene la trata de personas?", "-v"]) == 1
     everything = _everything(capsys, caplog)
-    assert "error: the chat model openai-chat:stand-in failed (" in everything and "--extractive" in everything
+    assert (
+        "error: the chat model openai-chat:stand-in failed (" in everything and "--extractive" in everything
+    )
     assert SECRET not in everything
 
 
