@@ -4,8 +4,9 @@
 through its JSON API (POST /api/ask) while one more uploads a document (POST /api/ingest). Every
 request must succeed and every answer that is not an abstention must be cited; afterwards the index is
 opened offline and checked (the manifest's chunks are all in Chroma, nothing else is, BM25 indexes exactly
-them). Throughput and latency (overall, and for the requests that overlapped the ingestion) go to
-evals/results/bench-load.json. Bounded: at most --max-requests requests and --timeout seconds.
+them). Throughput and latency (overall, for the requests that overlapped the ingestion, and for the
+same clients before it with no ingest running) go to evals/results/bench-load.json. Bounded: at most
+--max-requests requests and --timeout seconds per phase.
 
     python scripts/bench_load.py                     # e5 (the default model), demo corpus, real upload
     python scripts/bench_load.py --embedding hash    # quick run without the model
@@ -78,7 +79,7 @@ def post(url: str, data: bytes, content_type: str, timeout: float) -> Any:
 
 
 def run_load(
-    url: str, questions: list[str], upload: Path, clients: int = 16, per_client: int = 8,
+    url: str, questions: list[str], upload: Path | None, clients: int = 16, per_client: int = 8,
     max_requests: int = 400, timeout: float = 900,
 ) -> dict[str, Any]:  # fmt: skip
     """Clients ask until each has asked `per_client` questions and the ingestion is over (bounded by
@@ -90,6 +91,9 @@ def run_load(
 
     def upload_file() -> None:
         ingest["start"] = time.monotonic()
+        if upload is None:  # the same load without an ingest, for comparison
+            ingest["end"] = ingest["start"]
+            return
         try:
             ingest["reports"] = post(f"{url}/api/ingest?name={upload.name}", upload.read_bytes(),
                                      "application/pdf", timeout)  # fmt: skip
@@ -126,9 +130,7 @@ def run_load(
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
-    overlapping = [
-        r for r in requests if "end" in ingest and r.start < ingest["end"] and r.end > ingest["start"]
-    ]
+    overlapping = [r for r in requests if upload and r.start < ingest["end"] and r.end > ingest["start"]]
     return {
         "clients": clients,
         "requests": len(requests),
@@ -142,7 +144,9 @@ def run_load(
             "requests": len(overlapping),
             "latency_ms": latency([r.end - r.start for r in overlapping]),
         },
-        "ingest": {
+        "ingest": None
+        if upload is None
+        else {
             "file": upload.name,
             "seconds": round(ingest["end"] - ingest["start"], 1) if "end" in ingest else None,
             "reports": ingest.get("reports"),
@@ -202,8 +206,13 @@ def main() -> None:
         index_dir = Path(tmp) / "index"
         process, url = start_server(index_dir, args.corpus, args.embedding, Path(tmp) / "serve.log")
         try:
+            idle = run_load(
+                url, questions, None, args.clients, args.per_client, args.max_requests, args.timeout
+            )
             result = run_load(url, questions, args.upload, args.clients, args.per_client, args.max_requests,
                               args.timeout)  # fmt: skip
+            keys = ("requests", "errors", "uncited_answers", "seconds", "throughput_rps", "latency_ms")
+            result["without_ingest"] = {k: idle[k] for k in keys}
         finally:
             process.terminate()
             process.wait(timeout=30)

@@ -124,7 +124,7 @@ def _parse(
         log.debug("parsing %s failed", path, exc_info=True)
         raise DocumentError(
             path.name,
-            f"could not be processed ({type(exc).__name__}: {exc})",
+            f"could not be processed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})",
             "re-export the PDF (print to PDF) and ingest it again",
         ) from exc
     if not chunks:
