@@ -176,7 +176,7 @@ _PIPELINES: dict[str, Apertium] = {}
 _PIPELINES_LOCK = threading.Lock()
 
 
-def _pipeline(pair: str) -> Apertium | None:
+def apertium(pair: str) -> Apertium | None:
     """The running pipeline for a pair, started on first use; None when Apertium is not installed."""
     with _PIPELINES_LOCK:
         if pair not in _PIPELINES:
@@ -192,7 +192,7 @@ def translate(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
 
     Returns the translation and the words Apertium marked unknown ('*orpaillage')."""
     pair = APERTIUM_PAIRS.get(language)
-    pipeline = _pipeline(pair) if pair is not None else None
+    pipeline = apertium(pair) if pair is not None else None
     if pair is None or pipeline is None:
         return None
     try:

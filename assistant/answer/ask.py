@@ -48,10 +48,10 @@ def validate(question: str) -> str:
 
 def gist(text: str, source: str, target: str) -> str | None:
     """Apertium's rough translation of a quote, or None when the pair is not installed."""
-    from assistant.query import _pipeline
+    from assistant.query import apertium
 
     pair = GIST_PAIRS.get((source, target))
-    pipeline = _pipeline(pair) if pair else None
+    pipeline = apertium(pair) if pair else None
     if pipeline is None:
         return None
     try:
