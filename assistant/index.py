@@ -7,6 +7,7 @@ chunks no manifest lists ("orphans"): searches never return them, and the next w
 from __future__ import annotations
 
 import threading
+import time
 from functools import cached_property
 
 from assistant.embed import CachedEmbeddings, make_embedder
@@ -15,6 +16,8 @@ from assistant.lexical import LexicalIndex, fingerprint
 from assistant.manifest import DocumentEntry, Manifest, ServerManifest
 from assistant.settings import Settings
 from assistant.store import Store
+
+REFRESH_SECONDS = 1.0  # server mode: how often a search may ask whether the shared manifest changed
 
 
 class Index:
@@ -27,6 +30,7 @@ class Index:
         self._lexical: LexicalIndex | None = None
         self._known: frozenset[str] | None = None
         self.writing = threading.RLock()  # one writer at a time in this process (app uploads, CLI)
+        self._checked = 0.0  # when the shared manifest's version was last compared (server mode)
 
     @cached_property
     def embedder(self) -> CachedEmbeddings:
@@ -44,12 +48,28 @@ class Index:
             return ServerManifest(self.store.client, f"manifest-{self.collection}")
         return Manifest(self.root / "manifests" / f"{self.collection}.json")
 
+    def refresh(self) -> None:
+        """Server mode: when another process changed the shared manifest, read it again (and let BM25
+        rebuild to match). Checked at most every REFRESH_SECONDS; nothing to do for an embedded store,
+        which one process writes."""
+        manifest = self.__dict__.get("manifest")
+        now = time.monotonic()
+        if not isinstance(manifest, ServerManifest) or now - self._checked < REFRESH_SECONDS:
+            return
+        self._checked = now
+        if manifest.current_version() != manifest.version:
+            with self.writing:
+                self.__dict__.pop("manifest", None)
+                self._known = None
+                self._lexical = None
+
     @property
     def lexical(self) -> LexicalIndex:
         """The BM25 index, rebuilt from the store when it no longer matches the manifest.
 
         Checked once per Index: the manifest only changes through this Index's own ingest and remove,
-        which rebuild it (hashing 100,000 chunk ids on every search cost ~50 ms)."""
+        which rebuild it, or, with a Chroma server, through another process, which `refresh` notices
+        (hashing 100,000 chunk ids on every search cost ~50 ms)."""
         if self._lexical is None:
             wanted = fingerprint(self.known_ids())
             folder = self.root / "lexical" / self.collection

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,25 +52,36 @@ class Manifest:
 
 class ServerManifest(Manifest):
     """The manifest as a Chroma collection next to the chunks' (records carry a one-number placeholder
-    vector: Chroma stores no record without one)."""
+    vector: Chroma stores no record without one). A version record changes with every save, so a
+    process can tell cheaply that another one changed the documents."""
+
+    VERSION = "__version__"
 
     def __init__(self, client: Any, name: str) -> None:
         self.path = Path(name)
         self.collection = client.get_or_create_collection(name, embedding_function=None)
         found = self.collection.get(include=["metadatas"])
+        records = dict(zip(found["ids"], found["metadatas"] or [], strict=True))
+        self.version = str((records.pop(self.VERSION, None) or {}).get("version", ""))
         self.documents = {
-            file: DocumentEntry(**json.loads(str(meta["entry"])))
-            for file, meta in zip(found["ids"], found["metadatas"] or [], strict=True)
+            file: DocumentEntry(**json.loads(str(meta["entry"]))) for file, meta in records.items()
         }
         self._saved = set(self.documents)
 
+    def current_version(self) -> str:
+        """The version on the server now (one small request)."""
+        found = self.collection.get(ids=[self.VERSION], include=["metadatas"])
+        return str(found["metadatas"][0].get("version", "")) if found["ids"] else ""
+
     def save(self) -> None:
         files = sorted(self.documents)
-        if files:
-            entries = [json.dumps(asdict(self.documents[f]), ensure_ascii=False) for f in files]
-            self.collection.upsert(
-                ids=files, embeddings=[[1.0]] * len(files), metadatas=[{"entry": e} for e in entries]
-            )
+        self.version = uuid.uuid4().hex
+        entries = [json.dumps(asdict(self.documents[f]), ensure_ascii=False) for f in files]
+        self.collection.upsert(  # the documents and the new version in one request
+            ids=[*files, self.VERSION],
+            embeddings=[[1.0]] * (len(files) + 1),
+            metadatas=[*({"entry": e} for e in entries), {"version": self.version}],
+        )
         gone = sorted(self._saved - set(files))
         if gone:
             self.collection.delete(ids=gone)

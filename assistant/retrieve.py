@@ -70,6 +70,7 @@ def search(
         raise AssistantError("The question is empty; write what you are looking for.")
     if mode not in MODES:
         raise AssistantError(f"Unknown search mode {mode!r}; use one of {', '.join(MODES)}.")
+    index.refresh()  # server mode: documents another process added or removed
     settings = index.settings.retrieval
     filters = filters or Filters()
     plan = plan or plan_query(query, use_translation=settings.translate)

@@ -120,17 +120,22 @@ def test_removal_and_crash_leftovers_stay_consistent_with_the_server(served, law
     assert _server_count(served) == len(index.known_ids())
 
 
-def test_two_machines_share_the_documents_of_one_server(served, law, report):
-    ingest_paths(Index(served), [law], progress=False)
+def test_two_machines_share_the_documents_of_one_server(served, law, report, monkeypatch):
+    monkeypatch.setattr("assistant.index.REFRESH_SECONDS", 0.0)
+    first = Index(served)
+    ingest_paths(first, [law], progress=False)
+    assert search(first, "mercurio peces", k=1)[0].chunk.file == "ley-prueba.pdf"
     other = Settings(**{**served.model_dump(), "index_dir": served.index_dir.parent / "other-machine"})
     second = Index(other)
     assert set(second.manifest.documents) == {"ley-prueba.pdf"}  # the manifest lives on the server
     ingest_paths(second, [report], progress=False)
-    first = Index(served)
-    assert set(first.manifest.documents) == {"ley-prueba.pdf", "informe-prueba.pdf"}
-    assert set(first.lexical.ids) == first.known_ids()  # its own BM25 index is rebuilt to match
-    assert _server_count(served) == len(first.known_ids())
+    # the first process (an app still running) sees the new document at its next search
     assert search(first, "mercurio peces", k=1)[0].chunk.file == "informe-prueba.pdf"
+    assert set(first.manifest.documents) == {"ley-prueba.pdf", "informe-prueba.pdf"}
+    assert set(first.lexical.ids) == first.known_ids()  # its own BM25 index was rebuilt to match
+    assert _server_count(served) == len(first.known_ids())
+    remove_documents(second, ["informe-prueba.pdf"])
+    assert all(h.chunk.file == "ley-prueba.pdf" for h in search(first, "mercurio peces", k=10))
 
 
 def test_an_unreachable_server_is_a_clear_error(monkeypatch, tmp_path, capsys):
