@@ -6,11 +6,17 @@ chunks no manifest lists ("orphans"): searches never return them, and the next w
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
+from typing import TextIO
 
 from assistant.embed import CachedEmbeddings, make_embedder
+from assistant.errors import AssistantError
 from assistant.ingest.chunk import passage_text
 from assistant.lexical import LexicalIndex, fingerprint
 from assistant.manifest import DocumentEntry, Manifest, ServerManifest
@@ -31,6 +37,7 @@ class Index:
         self._known: frozenset[str] | None = None
         self.writing = threading.RLock()  # one writer at a time in this process (app uploads, CLI)
         self._checked = 0.0  # when the shared manifest's version was last compared (server mode)
+        self._lock_file: TextIO | None = None
 
     @cached_property
     def embedder(self) -> CachedEmbeddings:
@@ -47,6 +54,39 @@ class Index:
         if self.settings.chroma_host:  # shared by every process that uses the server
             return ServerManifest(self.store.client, f"manifest-{self.collection}")
         return Manifest(self.root / "manifests" / f"{self.collection}.json")
+
+    @contextmanager
+    def writer(self) -> Iterator[None]:
+        """One writer at a time: threads of this process wait for each other, and another process
+        writing the same index is an error that says so (two processes writing one embedded Chroma store
+        could corrupt it). The lock is `<index>/.write.lock`, released by the system if a writer dies."""
+        with self.writing:
+            if self._lock_file is not None:  # this thread already holds it
+                yield
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = (self.root / ".write.lock").open("a+", encoding="utf-8")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                owner = handle.read().strip() or "another process"
+                handle.close()
+                raise AssistantError(
+                    f"{owner} is writing to the index at {self.root}; wait until it finishes, then run "
+                    "this again"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()}")
+            handle.flush()
+            self._lock_file = handle
+            try:
+                yield
+            finally:
+                self._lock_file = None
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
 
     def refresh(self) -> None:
         """Server mode: when another process changed the shared manifest, read it again (and let BM25
@@ -118,7 +158,7 @@ class Index:
 
     def recover(self) -> int:
         """Delete stored chunks no manifest entry lists (left by a crash mid-ingest); how many."""
-        with self.writing:
+        with self.writer():
             orphans = set(self.store.all_ids()) - self.known_ids()
             self.store.delete(sorted(orphans))
             return len(orphans)

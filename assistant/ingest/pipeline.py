@@ -58,7 +58,7 @@ def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> 
     """Ingest every file; a bad file gets a failed report and the others go on."""
     files = expand_paths(paths)
     reports = []
-    with index.writing:
+    with index.writer():
         if index.recover():
             log.warning("removed chunks left by an interrupted ingest")
             index.rebuild_lexical()
@@ -168,7 +168,7 @@ def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progres
 def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
     """Remove documents by file name (as listed by `assistant docs`)."""
     reports = []
-    with index.writing:
+    with index.writer():
         for name in files:
             entry = index.manifest.documents.get(Path(name).name)
             if entry is None:

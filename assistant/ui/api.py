@@ -77,7 +77,10 @@ def add_api(api: FastAPI, index: Index, chat: BaseChatModel | None, auth: tuple[
         target.write_bytes(data)
         from starlette.concurrency import run_in_threadpool
 
-        reports = await run_in_threadpool(ingest_paths, index, [target], False)
+        try:
+            reports = await run_in_threadpool(ingest_paths, index, [target], False)
+        except AssistantError as exc:  # another process is writing the index
+            raise HTTPException(409, str(exc)) from exc
         return [{"file": r.file, "status": r.status, "chunks": r.chunks, "error": r.error} for r in reports]
 
     @api.get("/api/documents", dependencies=guard)

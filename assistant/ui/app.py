@@ -205,7 +205,10 @@ def build_app(index: Index) -> gr.Blocks:
             kept, errors = store_uploads(
                 paths, settings.index_dir / "uploads", settings.ui.max_upload_mb * 1_000_000
             )
-            reports = ingest_paths(index, kept, progress=True) if kept else []
+            try:
+                reports = ingest_paths(index, kept, progress=True) if kept else []
+            except AssistantError as exc:  # e.g. another process is writing the index
+                raise gr.Error(str(exc)) from exc
             errors += [r.error for r in reports if r.status == "failed"]
             done = [f"{r.file}: {r.status} ({r.chunks} chunks)" for r in reports if r.status != "failed"]
             text = "\n".join([*(f"- ✅ {line}" for line in done), *(f"- ❌ {line}" for line in errors)])
@@ -221,7 +224,10 @@ def build_app(index: Index) -> gr.Blocks:
                 for d in index.manifest.documents.values()
                 if d.source and Path(d.source).is_file()
             ]
-            reports = ingest_paths(index, sources_on_disk, progress=True)
+            try:
+                reports = ingest_paths(index, sources_on_disk, progress=True)
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
             return "\n".join(f"- {r.file}: {r.status}" for r in reports), documents()
 
         reindex.click(do_reindex, None, [status, table])
@@ -231,7 +237,10 @@ def build_app(index: Index) -> gr.Blocks:
 
             if not name:
                 raise gr.Error("No document / Ningún documento / Aucun document.")
-            remove_documents(index, [name])
+            try:
+                remove_documents(index, [name])
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from exc
             return (
                 f"- {name}: removed",
                 documents(),
