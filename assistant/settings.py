@@ -10,6 +10,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})  # addresses only this machine reaches
+MAX_QUESTION_CHARS = 2000  # longer questions are refused (CLI, app and JSON API): one point at a time
+
 
 class EmbeddingSettings(BaseModel):
     """Which model turns text into vectors."""

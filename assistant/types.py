@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 DocType = Literal["constitution", "law", "regulation", "plan", "report", "notes"]
-Status = Literal["ingested", "unchanged", "replaced", "failed", "removed"]
+DOC_TYPES: tuple[DocType, ...] = get_args(DocType)
 LEGAL_DOC_TYPES: frozenset[str] = frozenset({"constitution", "law", "regulation"})
+Status = Literal["ingested", "unchanged", "replaced", "failed", "removed"]
+AnswerMode = Literal["extractive", "llm"]  # how an answer or a draft was written
+SearchMode = Literal["hybrid", "dense", "lexical"]  # all channels fused, or one kind alone
+SEARCH_MODES: tuple[SearchMode, ...] = get_args(SearchMode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,19 @@ class Chunk:
     concordances: tuple[str, ...] = ()  # CONCORDANCIAS / JURISPRUDENCIA, kept out of `text`
     part: int = 1  # 1-based part number when a long article is split
     parts: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Search only these files and/or document types (None: no restriction)."""
+
+    files: frozenset[str] | None = None
+    doc_types: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, files: Iterable[str] | None = None, doc_types: Iterable[str] | None = None) -> Filters:
+        """From optional lists as the CLI, the app and the API receive them (empty or None: all)."""
+        return cls(frozenset(files) if files else None, frozenset(doc_types) if doc_types else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +129,13 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What `ask` returns (JSON fields in DESIGN.md); `abstained` answers carry no citations."""
+    """What `ask` returns (JSON fields in README, "Command line"); `abstained` answers carry no citations."""
 
     question: str
     answer: str
     language: str
     abstained: bool
-    mode: Literal["extractive", "llm"]
+    mode: AnswerMode
     citations: tuple[Citation, ...] = ()
     sentences: tuple[Sentence, ...] = ()
     hits: tuple[Hit, ...] = ()
@@ -157,7 +175,7 @@ class Draft:
 
     title: str
     language: str
-    mode: Literal["extractive", "llm"]
+    mode: AnswerMode
     sections: tuple[DraftSection, ...]
     citations: tuple[Citation, ...]
     gap_marker: str

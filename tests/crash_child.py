@@ -13,12 +13,11 @@ import signal
 import sys
 from pathlib import Path
 
-from assistant import lexical, manifest
-from assistant.embed import CachedEmbeddings
-from assistant.index import Index
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index import Index, lexical, manifest
+from assistant.index.embed import CachedEmbeddings
+from assistant.index.store import Store
+from assistant.index.write import ingest_paths
 from assistant.settings import EmbeddingSettings, Settings
-from assistant.store import Store
 
 BATCH = 4  # chunks per Chroma request, so a document takes several
 

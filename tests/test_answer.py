@@ -12,7 +12,7 @@ from assistant.answer.ask import ask, ask_stream
 from assistant.answer.followup import carry_context, is_follow_up
 from assistant.answer.messages import ABSTAIN, NO_MODEL, UNSUPPORTED
 from assistant.errors import AssistantError
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index.write import ingest_paths
 from assistant.testing import FakeChat
 from assistant.types import Answer
 from tests import pdfs

@@ -12,7 +12,7 @@ import pytest
 from assistant.answer.ask import ask
 from assistant.answer.messages import ABSTAIN
 from assistant.index import Index
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index.write import ingest_paths
 from assistant.settings import EmbeddingSettings, Settings
 
 pytestmark = pytest.mark.slow

@@ -19,8 +19,8 @@ import pytest
 from assistant.answer.ask import ask
 from assistant.cli import main
 from assistant.index import Index
-from assistant.ingest.pipeline import ingest_paths, remove_documents
-from assistant.retrieve import search
+from assistant.index.write import ingest_paths, remove_documents
+from assistant.search import search
 from assistant.settings import EmbeddingSettings, Settings
 
 pytestmark = pytest.mark.integration

@@ -53,7 +53,7 @@ def test_search_json_has_the_contract_fields(env, law, capsys):
 
 
 def test_search_without_index_says_what_to_do(env, capsys):
-    assert main(["search", "trata"]) == 1
+    assert main(["search", "trata"]) == 3  # IndexMissingError
     assert "run 'assistant ingest corpus/' first" in capsys.readouterr().err
 
 
@@ -77,7 +77,7 @@ def test_docs_and_remove(env, law, report, capsys):
         "informe-prueba.pdf": "report",
     }
     assert main(["remove", "ley-prueba.pdf"]) == 0
-    assert main(["remove", "ley-prueba.pdf"]) == 1
+    assert main(["remove", "ley-prueba.pdf"]) == 2  # InvalidInputError
     assert "not in the index" in capsys.readouterr().err
 
 
@@ -161,13 +161,13 @@ def test_eval_gate_fails_with_the_metric_named(env, law, capsys):
 
 
 def test_eval_errors_say_what_to_do(env, capsys):
-    assert main(["eval"]) == 1
+    assert main(["eval"]) == 2  # InvalidInputError
     assert (
         "Give a question file (assistant eval QA.jsonl) or --compare RUN_A RUN_B." in capsys.readouterr().err
     )
-    assert main(["eval", str(_qa(env / "qa.jsonl"))]) == 1
-    assert "run 'assistant ingest' on the corpus first" in capsys.readouterr().err
-    assert main(["eval", "--compare", str(env), str(env)]) == 1
+    assert main(["eval", str(_qa(env / "qa.jsonl"))]) == 3  # IndexMissingError
+    assert "run 'assistant ingest corpus/' first" in capsys.readouterr().err
+    assert main(["eval", "--compare", str(env), str(env)]) == 2
     assert "not an evaluation run" in capsys.readouterr().err
 
 
@@ -216,7 +216,7 @@ def test_ask_session_carries_a_follow_up(env, law, capsys):
 
 def test_ask_refuses_an_empty_question(env, law, capsys):
     main(["ingest", str(law), "--no-progress"])
-    assert main(["ask", "  "]) == 1
+    assert main(["ask", "  "]) == 2  # InvalidQuestionError
     assert "The question is empty; write what you want to know." in capsys.readouterr().err
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from assistant.index import Index
+from assistant.index.write import ingest_paths
 from assistant.ingest.extract import file_digest
-from assistant.ingest.pipeline import ingest_paths
-from assistant.retrieve import search
+from assistant.search import search
 from tests import pdfs
 
 CHILD = Path(__file__).with_name("crash_child.py")

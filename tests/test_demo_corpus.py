@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index.write import ingest_paths
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SOURCES = sorted((CORPUS / "src").glob("*.md"))

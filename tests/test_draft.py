@@ -13,7 +13,7 @@ from assistant.draft.compose import build_draft, wanted
 from assistant.draft.export import estimate_pages, to_docx, to_markdown
 from assistant.draft.plans import Plan, load_plan
 from assistant.errors import AssistantError
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index.write import ingest_paths
 from assistant.settings import Settings
 
 
@@ -102,7 +102,7 @@ def test_draft_command_writes_docx_and_refuses_other_formats(monkeypatch, tmp_pa
         "sub-headings with evidence" in capsys.readouterr().err
         and (tmp_path / "nota.docx").stat().st_size > 0
     )
-    assert main(["draft", "context", "--out", str(tmp_path / "nota.pdf")]) == 1
+    assert main(["draft", "context", "--out", str(tmp_path / "nota.pdf")]) == 2
     assert "the draft is written as .md or .docx" in capsys.readouterr().err
 
 

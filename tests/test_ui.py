@@ -8,8 +8,9 @@ import pytest
 from assistant.errors import SettingsError
 from assistant.index import Index
 from assistant.types import Answer, Chunk, Citation, Hit
-from assistant.ui.app import safe_name, serve, store_uploads
+from assistant.ui.app import serve
 from assistant.ui.text import browser_language, pdf_link, sources_html
+from assistant.ui.uploads import safe_name, store_uploads
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
@@ -17,11 +18,13 @@ from assistant.answer.messages import ABSTAIN, UNSUPPORTED
 from assistant.answer.models import model_errors
 from assistant.answer.prompts import answer_messages, translate_messages
 from assistant.answer.support import Checked, Similarity, ToSpanish, best_unit, check_answer
-from assistant.errors import AssistantError
-from assistant.lexical import tokenize
-from assistant.query import QueryPlan, detect_query_language, plan_query, translate
-from assistant.retrieve import Filters, search
-from assistant.types import Answer, Citation, Hit
+from assistant.errors import InvalidQuestionError
+from assistant.language import detect_language, tokenize
+from assistant.search import search
+from assistant.search.plan import QueryPlan, plan_query
+from assistant.search.translate import gist, translate
+from assistant.settings import MAX_QUESTION_CHARS
+from assistant.types import Answer, Citation, Filters, Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -29,54 +32,42 @@ if TYPE_CHECKING:
     from assistant.index import Index
 
 log = logging.getLogger(__name__)
-MAX_QUESTION = 2000  # characters
-ABSENCE_MIN_PASSAGES = 1000  # the "domain word no document contains" rule needs a collection this large
-GIST_PAIRS = {("es", "fr"): "es-fr", ("fr", "es"): "fr-es", ("es", "en"): "spa-eng", ("en", "es"): "eng-spa"}
+# The "domain word no document contains" rule needs a collection this large: absence from a small one
+# says little (the demo corpus has 74 passages; the smallest real law alone has 241).
+ABSENCE_MIN_PASSAGES = 1000
 
 
 def validate(question: str) -> str:
+    """The question with its whitespace collapsed; InvalidQuestionError when empty or too long."""
     question = " ".join(question.split())
     if not question:
-        raise AssistantError("The question is empty; write what you want to know.")
-    if len(question) > MAX_QUESTION:
-        raise AssistantError(
-            f"The question is {len(question)} characters long; keep it under {MAX_QUESTION} "
+        raise InvalidQuestionError("The question is empty; write what you want to know.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidQuestionError(
+            f"The question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS} "
             "(ask about one point at a time)."
         )
     return question
 
 
-def gist(text: str, source: str, target: str) -> str | None:
-    """Apertium's rough translation of a quote, or None when the pair is not installed."""
-    from assistant.query import apertium
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What every answer (extractive or written, and a draft's paragraphs) starts from."""
 
-    pair = GIST_PAIRS.get((source, target))
-    pipeline = apertium(pair) if pair else None
-    if pipeline is None:
-        return None
-    try:
-        return pipeline(text).replace("*", "").replace("#", "").replace("@", "")
-    except (OSError, ValueError):
-        return None
-
-
-def repealed_files(index: Index) -> frozenset[str]:
-    """Indexed documents that are repealed law (by title or file name, or listed in the settings)."""
-    from assistant.retrieve import is_repealed
-
-    listed = set(index.settings.retrieval.repealed_files)
-    return frozenset(
-        d.file for d in index.manifest.documents.values() if is_repealed(d.file, d.title, listed)
-    )
+    language: str  # of the question as asked
+    standalone: str  # the question searched: a follow-up rewritten with its context
+    plan: QueryPlan
+    terms: Terms  # the question's weighted content words, and domain words no document contains
+    hits: list[Hit]  # the retrieved sources, best first
 
 
 def prepare(
     index: Index, question: str, history: Sequence[Turn], chat: BaseChatModel | None, filters: Filters | None
-) -> tuple[str, str, QueryPlan, Terms, list[Hit]]:
+) -> Prepared:
     """Language, standalone question, plan, weighted question terms and the retrieved sources."""
     settings = index.settings
     question = validate(question)
-    language = detect_query_language(question)
+    language = detect_language(question)
     if chat is not None:
         standalone = condense(chat, settings.prompts_dir, language, question, history)
     else:
@@ -88,17 +79,14 @@ def prepare(
         spanish = " ".join(str(reply.content).split())
         if spanish:
             plan = dataclasses.replace(plan, spanish=spanish, translated=True, unknown=())
-    if not index.exists():
-        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
+    index.require()
     hits = search(index, standalone, k=settings.answer.sources, plan=plan, filters=filters)
     words = tokenize(" ".join((plan.question, plan.spanish, *plan.expansions)))
     terms = question_terms(plan, index.lexical.idf(words))
-    # absence from a small collection says little (the demo corpus has 74 passages): only count it in a
-    # collection the size of a few real documents
     big = len(index.lexical.ids) >= ABSENCE_MIN_PASSAGES
     absent = absent_domain_terms(terms, index.lexical.document_frequency) if big else []
     terms = dataclasses.replace(terms, absent=tuple(absent))
-    return language, standalone, plan, terms, hits
+    return Prepared(language, standalone, plan, terms, hits)
 
 
 def ask(
@@ -126,12 +114,13 @@ def ask_stream(
 ) -> Iterator[str | Answer]:
     """Text pieces as they are produced, then the checked `Answer` (its text may differ from the
     streamed one: invalid citations removed, unsupported sentences marked)."""
-    language, standalone, _plan, terms, hits = prepare(index, question, history, chat, filters)
+    prepared = prepare(index, question, history, chat, filters)
+    language, standalone, terms, hits = prepared.language, prepared.standalone, prepared.terms, prepared.hits
     settings = index.settings.answer
     if chat is None:
         answer = extractive_answer(
             question, language, hits, terms, threshold=settings.abstain_below, max_quotes=settings.max_quotes,
-            gist=gist if settings.gist else None, query=standalone, repealed=repealed_files(index),
+            gist=gist if settings.gist else None, query=standalone, repealed=index.repealed_files(),
         )  # fmt: skip
         yield answer.answer
         yield answer

@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from assistant.answer.numbers import spanish_words
 from assistant.answer.text import split_units
-from assistant.lexical import tokenize
-from assistant.query import QueryPlan, load_glossary
+from assistant.language import tokenize
+from assistant.search.plan import QueryPlan
+from assistant.search.translate import load_glossary
 from assistant.types import Hit
 
 # Words that say what kind of answer is wanted, not what it is about; they never count as evidence.

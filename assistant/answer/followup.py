@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant.answer.evidence import QUESTION_WORDS
 from assistant.answer.prompts import condense_messages
-from assistant.lexical import tokenize
+from assistant.language import tokenize
 
 Turn = tuple[str, str]  # (standalone question, answer text)
 _OPENERS = re.compile(

@@ -19,11 +19,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.errors import AssistantError, DependencyMissingError, SettingsError
-from assistant.settings import LLMSettings
+from assistant.errors import AssistantError, DependencyMissingError, ModelError, SettingsError
+from assistant.settings import LOOPBACK_HOSTS, LLMSettings
 
 log = logging.getLogger(__name__)
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def chat_model(settings: LLMSettings) -> BaseChatModel | None:
@@ -44,7 +43,7 @@ def chat_model(settings: LLMSettings) -> BaseChatModel | None:
 def ollama_model(settings: LLMSettings) -> str | None:
     """The model to use from a running Ollama on the loopback address (settings.model, else the first it
     lists); None when nothing answers within half a second. Never probes another host."""
-    if (urlparse(settings.ollama_url).hostname or "") not in LOOPBACK:
+    if (urlparse(settings.ollama_url).hostname or "") not in LOOPBACK_HOSTS:
         return None  # an explicit remote Ollama needs ASSISTANT_LLM__MODEL; nothing is probed off-machine
     try:
         with urllib.request.urlopen(settings.ollama_url.rstrip("/") + "/api/tags", timeout=0.5) as reply:
@@ -165,7 +164,7 @@ def model_errors(chat: BaseChatModel) -> Iterator[None]:
         raise
     except Exception as exc:
         log.debug("chat model call failed", exc_info=True)
-        raise AssistantError(
+        raise ModelError(
             f"the chat model {model_name(chat)} failed ({type(exc).__name__}: {exc}); check that it is "
             "running and reachable, or answer without it (--extractive, or ASSISTANT_LLM__BACKEND=none)"
         ) from exc

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assistant.answer.evidence import QUESTION_WORDS
 from assistant.answer.text import citation_numbers, split_sentences, split_units, strip_citations
-from assistant.lexical import tokenize
+from assistant.language import tokenize
 from assistant.types import Citation, Hit, Sentence
 
 SUPPORTED = 0.5  # a sentence is supported when at least half of its content is in the cited passage

@@ -1,34 +1,47 @@
-"""The `assistant` command: the only package that prints or exits. One module per group of verbs."""
+"""The `assistant` command: the only package that prints or exits. One module per group of verbs, each
+adding its own sub-commands (`add_parsers`); this module maps errors to exit codes."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.cli.answers import add_ask_parser, cmd_ask
-from assistant.cli.app import add_serve_parser, cmd_serve
-from assistant.cli.corpus import cmd_docs, cmd_ingest, cmd_remove, cmd_run, cmd_search
-from assistant.cli.drafts import add_draft_parser, cmd_draft
-from assistant.cli.evaluation import cmd_eval
-from assistant.errors import AssistantError
+from assistant.cli import answers, app, corpus, drafts, evaluation
+from assistant.errors import (
+    AssistantError,
+    DependencyMissingError,
+    IndexMissingError,
+    InvalidInputError,
+    ModelError,
+    SettingsError,
+    StoreUnavailableError,
+    WriterBusyError,
+)
 from assistant.settings import Settings
 
-COMMANDS = {
-    "ingest": cmd_ingest,
-    "remove": cmd_remove,
-    "docs": cmd_docs,
-    "search": cmd_search,
-    "ask": cmd_ask,
-    "eval": cmd_eval,
-    "run": cmd_run,
-    "serve": cmd_serve,
-    "draft": cmd_draft,
+# Exit codes by kind of failure (README, "Command line"); the most specific class wins.
+EXIT_CODES: dict[type[AssistantError], int] = {
+    AssistantError: 1,
+    InvalidInputError: 2,
+    SettingsError: 2,
+    IndexMissingError: 3,
+    WriterBusyError: 4,
+    StoreUnavailableError: 5,
+    ModelError: 6,
+    DependencyMissingError: 7,
 }
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of our output went away
+
+
+def exit_code(error: AssistantError) -> int:
+    return next(EXIT_CODES[c] for c in type(error).__mro__ if c in EXIT_CODES)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,70 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(Spanish, French, English). Nothing leaves this machine.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("ingest", parents=[common], help="add or update PDFs (files or folders)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    p = sub.add_parser("remove", parents=[common], help="remove documents by file name")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    sub.add_parser("docs", parents=[common], help="list the indexed documents")
-    p = sub.add_parser("search", parents=[common], help="find the passages that answer a question")
-    p.add_argument("query", metavar="QUESTION")
-    p.add_argument("--k", type=int, default=10, help="number of hits (default 10)")
-    p.add_argument(
-        "--mode",
-        choices=["hybrid", "dense", "lexical"],
-        default="hybrid",
-        help="hybrid (default): dense + BM25 + article references, fused; or one channel alone",
-    )
-    p.add_argument("--file", action="append", metavar="FILE", help="search only this document (repeatable)")
-    p.add_argument(
-        "--type",
-        action="append",
-        metavar="TYPE",
-        dest="doc_type",
-        choices=["constitution", "law", "regulation", "plan", "report", "notes"],
-        help="search only this document type (repeatable)",
-    )
-    p.add_argument(
-        "--include-repealed",
-        action="store_true",
-        help="do not rank repealed law (e.g. the 1971 penal code) below current law",
-    )
-    add_ask_parser(sub, common)
-    add_serve_parser(sub, common)
-    add_draft_parser(sub, common)
-    p = sub.add_parser(
-        "eval",
-        parents=[common],
-        help="evaluate retrieval (and answers) on reference Q&A, beside the LangChain tutorial baseline",
-        description="Run every question of a reference Q&A file (JSONL, format in DESIGN.md) through the "
-        "product (search and ask) and the plain LangChain tutorial pipeline over the same PDFs; write "
-        "records.jsonl, "
-        "summary.json, report.md and a hit@k chart to --out. With --compare, diff two such folders.",
-    )
-    p.add_argument("qa", nargs="?", type=Path, metavar="QA.jsonl", help="reference questions")
-    p.add_argument("--out", type=Path, help="run folder (default: eval-runs/<QA name>-<date-time>)")
-    p.add_argument("--k", type=int, default=10, help="chunks retrieved per question (default 10)")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
-    p.add_argument("--no-baseline", action="store_true", help="skip the tutorial baseline")
-    p.add_argument("--no-answers", action="store_true", help="evaluate retrieval only (no `ask`)")
-    p.add_argument("--extractive", action="store_true", help="extractive answers even if a model is set")
-    p.add_argument(
-        "--baseline-corpus",
-        type=Path,
-        metavar="DIR",
-        help="PDFs for the baseline (default: the indexed documents' source files)",
-    )
-    p.add_argument(
-        "--gate", type=Path, metavar="FILE", help="fail (exit 1) if a metric is below this file's minimums"
-    )
-    p.add_argument("--compare", nargs=2, type=Path, metavar=("RUN_A", "RUN_B"), help="diff two run folders")
-    p = sub.add_parser(
-        "run",
-        parents=[common],
-        help="the main job: ingest the bundled corpus if the index is empty, then answer sample questions",
-    )
-    p.add_argument("--query", action="append", help="question to answer (repeatable)")
+    for group in (corpus, answers, app, drafts, evaluation):
+        group.add_parsers(sub, common)
     return parser
 
 
@@ -118,15 +69,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings() if args.index is None else Settings(index_dir=args.index)  # type: ignore[call-arg]
     except ValidationError as exc:
         print(f"error: invalid setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}", file=sys.stderr)
-        return 2
+        return EXIT_CODES[SettingsError]
     try:
-        return int(COMMANDS[args.command](args, settings))
+        return int(args.run(args, settings))
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exit_code(exc)
     except KeyboardInterrupt:
         print("interrupted; what was indexed before is unchanged", file=sys.stderr)
-        return 130
+        return INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`assistant docs --json | head`): stop quietly, like other Unix tools.
+        # Point stdout at /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -1,25 +1,28 @@
-"""ask: a cited answer, streamed; `--session FILE` keeps the conversation for follow-up questions."""
+"""ask (a cited answer, streamed; `--session FILE` keeps the conversation for follow-up questions) and
+run (the main job: ingest the bundled corpus when the index is empty, then answer sample questions)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from assistant.answer.messages import source_label
-from assistant.cli.corpus import _index, hit_json
-from assistant.errors import AssistantError
-from assistant.retrieve import Filters
+from assistant.cli.common import open_index, print_reports
+from assistant.cli.corpus import add_filter_arguments
+from assistant.contract import answer_json
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, Filters
 
-DOC_TYPES = ["constitution", "law", "regulation", "plan", "report", "notes"]
+SAMPLE_QUERIES = (
+    "¿Qué pena tiene la trata de personas?",
+    "Quelle peine pour l'activité minière illégale ?",
+)
 
 
-def add_ask_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "ask",
         parents=[common],
@@ -31,17 +34,15 @@ def add_ask_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("question", metavar="QUESTION")
     p.add_argument("--session", type=Path, metavar="FILE", help="conversation file: follow-ups use it")
     p.add_argument("--extractive", action="store_true", help="never use a chat model")
-    p.add_argument("--file", action="append", metavar="FILE", help="use only this document (repeatable)")
-    p.add_argument("--type", action="append", dest="doc_type", choices=DOC_TYPES, metavar="TYPE",
-                   help="use only this document type (repeatable)")  # fmt: skip
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `ask --json` document (DESIGN.md): answer, language, abstained, mode, citations, hits, and
-    the checker's sentences and notes."""
-    data = asdict(answer)
-    data["hits"] = [hit_json(h) for h in answer.hits]
-    return data
+    add_filter_arguments(p, "use")
+    p.set_defaults(run=cmd_ask)
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help="the main job: ingest the bundled corpus if the index is empty, then answer sample questions",
+    )
+    p.add_argument("--query", action="append", help="question to answer (repeatable)")
+    p.set_defaults(run=cmd_run)
 
 
 def _history(path: Path | None) -> list[tuple[str, str]]:
@@ -55,13 +56,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.answer.ask import ask_stream
     from assistant.answer.models import chat_model
 
-    index = _index(settings)
-    if not index.exists():
-        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
+    index = open_index(settings).require()
     chat = None if args.extractive else chat_model(settings.llm)
-    filters = Filters(
-        frozenset(args.file) if args.file else None, frozenset(args.doc_type) if args.doc_type else None
-    )
+    filters = Filters.of(args.file, args.doc_type)
     answer: Answer | None = None
     streamed = []
     for part in ask_stream(index, args.question, _history(args.session), chat, filters):
@@ -96,3 +93,25 @@ def _print_checked(answer: Answer, streamed: str) -> None:
     for note in answer.notes:
         print(f"note: {note}", file=sys.stderr)
     print(f"({answer.model})")
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answer.ask import ask
+    from assistant.answer.models import chat_model
+    from assistant.index.write import ingest_paths
+
+    index = open_index(settings)
+    status = 0
+    if not index.exists():
+        print(f"Index {settings.index_dir} is empty: ingesting {settings.corpus_dir}/ (first run only).")
+        reports = ingest_paths(index, [settings.corpus_dir], progress=not args.json)
+        print_reports(reports, args.json)
+        status = 1 if any(r.status == "failed" for r in reports) else 0
+    chat = chat_model(settings.llm)
+    for query in args.query or SAMPLE_QUERIES:
+        answer = ask(index, query, chat=chat)
+        if args.json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False))
+        else:
+            print(f"\n> {query}\n{answer.answer}")
+    return status

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assistant.cli.corpus import _index, _print_reports
+from assistant.cli.common import open_index, print_reports
 from assistant.settings import Settings
 
 
-def add_serve_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "serve",
         parents=[common],
@@ -21,15 +21,16 @@ def add_serve_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.set_defaults(run=cmd_serve)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ingest.pipeline import ingest_paths
+    from assistant.index.write import ingest_paths
     from assistant.ui.app import serve
 
-    index = _index(settings)
+    index = open_index(settings)
     if not index.exists() and settings.corpus_dir.is_dir():
         print(f"Index {settings.index_dir} is empty: ingesting {settings.corpus_dir}/ (first run only).")
-        _print_reports(ingest_paths(index, [settings.corpus_dir], progress=True), as_json=False)
+        print_reports(ingest_paths(index, [settings.corpus_dir], progress=True), as_json=False)
     serve(index, args.host, args.port)
     return 0

@@ -1,60 +1,71 @@
-"""ingest, remove, docs, search, run: the corpus and search verbs, and how hits are printed."""
+"""ingest, remove, docs, search: the corpus and search verbs, and how hits are printed."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from dataclasses import asdict
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any
 
-from assistant.errors import AssistantError
+from assistant.cli.common import open_index, print_reports
+from assistant.contract import document_json, hit_json
 from assistant.settings import Settings
-from assistant.types import FileReport, Hit
-
-if TYPE_CHECKING:
-    from assistant.index import Index
-
-SAMPLE_QUERIES = (
-    "¿Qué pena tiene la trata de personas?",
-    "Quelle peine pour l'activité minière illégale ?",
-)
+from assistant.types import DOC_TYPES, SEARCH_MODES, Filters, Hit
 
 
-def _index(settings: Settings) -> Index:
-    from assistant.index import Index  # imported late: `--help` stays fast
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("ingest", parents=[common], help="add or update PDFs (files or folders)")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(run=cmd_ingest)
+    p = sub.add_parser("remove", parents=[common], help="remove documents by file name")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(run=cmd_remove)
+    sub.add_parser("docs", parents=[common], help="list the indexed documents").set_defaults(run=cmd_docs)
+    p = sub.add_parser("search", parents=[common], help="find the passages that answer a question")
+    p.add_argument("query", metavar="QUESTION")
+    p.add_argument("--k", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument(
+        "--mode",
+        choices=SEARCH_MODES,
+        default="hybrid",
+        help="hybrid (default): dense + BM25 + article references, fused; or one channel alone",
+    )
+    add_filter_arguments(p, "search")
+    p.add_argument(
+        "--include-repealed",
+        action="store_true",
+        help="do not rank repealed law (e.g. the 1971 penal code) below current law",
+    )
+    p.set_defaults(run=cmd_search)  # fmt: skip
 
-    return Index(settings)
+
+def add_filter_arguments(p: argparse.ArgumentParser, verb: str) -> None:
+    """--file and --type, as `search` and `ask` take them."""
+    p.add_argument("--file", action="append", metavar="FILE", help=f"{verb} only this document (repeatable)")
+    p.add_argument("--type", action="append", metavar="TYPE", dest="doc_type", choices=DOC_TYPES,
+                   help=f"{verb} only this document type (repeatable): {', '.join(DOC_TYPES)}")  # fmt: skip
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ingest.pipeline import ingest_paths
+    from assistant.index.write import ingest_paths
 
-    reports = ingest_paths(_index(settings), args.paths, progress=not (args.no_progress or args.json))
-    _print_reports(reports, args.json)
+    reports = ingest_paths(open_index(settings), args.paths, progress=not (args.no_progress or args.json))
+    print_reports(reports, args.json)
     return 1 if any(r.status == "failed" for r in reports) else 0
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ingest.pipeline import remove_documents
+    from assistant.index.write import remove_documents
 
-    _print_reports(remove_documents(_index(settings), args.files), args.json)
+    print_reports(remove_documents(open_index(settings), args.files), args.json)
     return 0
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
-    docs = list(_index(settings).manifest.documents.values())
+    docs = list(open_index(settings).manifest.documents.values())
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {k: v for k, v in asdict(d).items() if k != "chunk_ids"} | {"chunks": len(d.chunk_ids)}
-                    for d in docs
-                ],
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        print(json.dumps([document_json(d) for d in docs], ensure_ascii=False, indent=1))
         return 0
     if not docs:
         print(f"No documents in {settings.index_dir}; run 'assistant ingest corpus/'.")
@@ -67,68 +78,18 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    index = _index(settings)
-    if not index.exists():
-        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
-    if not args.query.strip():
-        raise AssistantError("The question is empty; write what you are looking for.")
-    from assistant.retrieve import Filters, search
+    from assistant.search import search
 
+    index = open_index(settings).require()
     if args.include_repealed:
         settings.retrieval.prefer_current = False
-    filters = Filters(
-        frozenset(args.file) if args.file else None, frozenset(args.doc_type) if args.doc_type else None
-    )
-    hits = search(index, args.query, k=args.k, mode=args.mode, filters=filters)
+    hits = search(index, args.query, k=args.k, mode=args.mode, filters=Filters.of(args.file, args.doc_type))
     if args.json:
-        print(
-            json.dumps(
-                {"query": args.query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False, indent=1
-            )
-        )
+        print(json.dumps({"query": args.query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False,
+                         indent=1))  # fmt: skip
     else:
         _print_hits(args.query, hits)
     return 0
-
-
-def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ingest.pipeline import ingest_paths
-
-    index = _index(settings)
-    status = 0
-    if not index.exists():
-        print(f"Index {settings.index_dir} is empty: ingesting {settings.corpus_dir}/ (first run only).")
-        reports = ingest_paths(index, [settings.corpus_dir], progress=not args.json)
-        _print_reports(reports, args.json)
-        status = 1 if any(r.status == "failed" for r in reports) else 0
-    from assistant.answer.ask import ask
-    from assistant.answer.models import chat_model
-    from assistant.cli.answers import answer_json
-
-    chat = chat_model(settings.llm)
-    for query in args.query or SAMPLE_QUERIES:
-        answer = ask(index, query, chat=chat)
-        if args.json:
-            print(json.dumps(answer_json(answer), ensure_ascii=False))
-        else:
-            print(f"\n> {query}\n{answer.answer}")
-    return status
-
-
-def hit_json(hit: Hit) -> dict[str, object]:
-    c = hit.chunk
-    return {
-        "rank": hit.rank,
-        "score": hit.score,
-        "chunk_id": c.chunk_id,
-        "file": c.file,
-        "title": c.title,
-        "page_start": c.page_start,
-        "page_end": c.page_end,
-        "article": c.article,
-        "heading": c.heading,
-        "text": c.text,
-    }
 
 
 def _pages(hit: Hit) -> str:
@@ -148,20 +109,3 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
             print(f"     {c.heading[-100:]}")
         preview = " ".join(c.text.split())
         print(f"     {preview[:220]}{'…' if len(preview) > 220 else ''}")
-
-
-def _print_reports(reports: list[FileReport], as_json: bool) -> None:
-    if as_json:
-        print(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=1))
-        return
-    print(f"{'file':44} {'status':10} {'type':12} {'lang':4} {'pages':>5} {'chunks':>6} {'articles':>8}")
-    for r in reports:
-        print(
-            f"{r.file[:44]:44} {r.status:10} {r.doc_type:12} {r.language:4} "
-            f"{r.pages:5} {r.chunks:6} {r.articles:8}"
-        )
-    failed = [r for r in reports if r.status == "failed"]
-    for r in failed:
-        print(f"error: {r.error}", file=sys.stderr)
-    if failed:
-        print(f"{len(failed)} of {len(reports)} files failed; the others were ingested.", file=sys.stderr)

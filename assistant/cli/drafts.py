@@ -7,30 +7,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.corpus import _index
-from assistant.errors import AssistantError
+from assistant.cli.common import open_index
+from assistant.errors import AssistantError, InvalidInputError
+from assistant.language import LANGUAGES
 from assistant.settings import Settings
 
-SECTIONS = (
-    "context, issues-needs, interventions, recommendations, concept-note (all four), "
-    "meetings, findings, information, mission-report (all three)"
-)
 MAX_REPORT_PAGES = 5
 
 
-def add_draft_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "draft",
         parents=[common],
         help="draft a concept-note or mission-report section with citations (Markdown or DOCX)",
-        description=f"SECTION: {SECTIONS}. Each sub-heading of the plan in prompts/sections/<lang>.json is "
+        description=f"SECTION: {_targets()}. Each sub-heading of the plan in prompts/sections/<lang>.json is "
         "filled with quoted evidence (no chat model) or a paragraph the chat model writes from the same "
         "evidence, every citation checked; a sub-heading without evidence is marked as such.",
     )
     p.add_argument("section", metavar="SECTION")
-    p.add_argument(
-        "--lang", choices=["es", "fr", "en"], default="es", help="language of the draft (default es)"
-    )
+    p.add_argument("--lang", choices=LANGUAGES, default="es", help="language of the draft (default es)")
     p.add_argument(
         "--axis",
         choices=["A", "B", "both"],
@@ -41,6 +36,21 @@ def add_draft_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, metavar="FILE", help="write FILE.docx or FILE.md (default: Markdown on stdout)"
     )
+    p.set_defaults(run=cmd_draft)
+
+
+def _targets() -> str:
+    """The section and deliverable ids of the default English plan, for --help."""
+    from assistant.draft.plans import load_plan
+
+    try:
+        plan = load_plan(Settings.model_fields["prompts_dir"].default, "en")
+    except AssistantError as exc:
+        return f"a section or deliverable id of prompts/sections/<lang>.json ({exc})"
+    return ", ".join(
+        f"{t} ({' + '.join(plan.deliverables[t].sections)})" if t in plan.deliverables else t
+        for t in plan.targets()
+    )
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
@@ -48,11 +58,9 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.draft.compose import build_draft
     from assistant.draft.export import estimate_pages, to_docx, to_markdown
 
-    index = _index(settings)
-    if not index.exists():
-        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest corpus/' first.")
+    index = open_index(settings).require()
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
-        raise AssistantError(f"{args.out}: the draft is written as .md or .docx; change the extension.")
+        raise InvalidInputError(f"{args.out}: the draft is written as .md or .docx; change the extension.")
     chat = None if args.extractive else chat_model(settings.llm)
     draft = build_draft(index, args.section, args.lang, args.axis, chat)
     for note in draft.notes:

@@ -10,19 +10,50 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.cli.corpus import _index
-from assistant.errors import AssistantError
+from assistant.cli.common import open_index
+from assistant.contract import answer_json
+from assistant.errors import AssistantError, InvalidInputError
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.index import Index
 
 
+def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "eval",
+        parents=[common],
+        help="evaluate retrieval (and answers) on reference Q&A, beside the LangChain tutorial baseline",
+        description="Run every question of a reference Q&A file (JSONL, format in README 'Evaluation') "
+        "through the product (search and ask) and the plain LangChain tutorial pipeline over the same "
+        "PDFs; write records.jsonl, summary.json, report.md and a hit@k chart to --out. With --compare, "
+        "diff two such folders.",
+    )
+    p.add_argument("qa", nargs="?", type=Path, metavar="QA.jsonl", help="reference questions")
+    p.add_argument("--out", type=Path, help="run folder (default: eval-runs/<QA name>-<date-time>)")
+    p.add_argument("--k", type=int, default=10, help="chunks retrieved per question (default 10)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+    p.add_argument("--no-baseline", action="store_true", help="skip the tutorial baseline")
+    p.add_argument("--no-answers", action="store_true", help="evaluate retrieval only (no `ask`)")
+    p.add_argument("--extractive", action="store_true", help="extractive answers even if a model is set")
+    p.add_argument(
+        "--baseline-corpus",
+        type=Path,
+        metavar="DIR",
+        help="PDFs for the baseline (default: the indexed documents' source files)",
+    )
+    p.add_argument(
+        "--gate", type=Path, metavar="FILE", help="fail (exit 1) if a metric is below this file's minimums"
+    )
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("RUN_A", "RUN_B"), help="diff two run folders")
+    p.set_defaults(run=cmd_eval)  # fmt: skip
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.compare:
         return _compare(args.compare[0], args.compare[1], as_json=args.json)
     if args.qa is None:
-        raise AssistantError("Give a question file (assistant eval QA.jsonl) or --compare RUN_A RUN_B.")
+        raise InvalidInputError("Give a question file (assistant eval QA.jsonl) or --compare RUN_A RUN_B.")
     from datetime import datetime
 
     from assistant.evaluate.compare import check_gate, load_thresholds
@@ -32,9 +63,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     questions = load_questions(args.qa)[: args.limit or None]
     thresholds = load_thresholds(args.gate) if args.gate else {}
-    index = _index(settings)
-    if not index.exists():
-        raise AssistantError(f"No index at {settings.index_dir}; run 'assistant ingest' on the corpus first.")
+    index = open_index(settings).require()
     baseline, notes = _baseline(args, index)
     meta = {
         "dataset": str(args.qa),
@@ -80,7 +109,6 @@ def _answerer(
     """`ask` as the evaluation calls it: the configured chat model, or extractive answers."""
     from assistant.answer.ask import ask
     from assistant.answer.models import chat_model, model_name
-    from assistant.cli.answers import answer_json
 
     chat = None if extractive else chat_model(settings.llm)
     notes.append(f"answers: {model_name(chat) if chat else 'extractive (no language model)'}")

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from assistant.answer.ask import ask, repealed_files
+from assistant.answer.ask import ask
 from assistant.draft.plans import Plan, Subheading, load_plan
-from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection
+from assistant.draft.registry import Registry
+from assistant.types import Bullet, Draft, DraftPart, DraftSection
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -23,22 +24,6 @@ MAX_BULLETS = 4  # per sub-heading: an evidence brief, not a dump
 def wanted(sub: Subheading, axis: str) -> bool:
     """Axis A (trafficking) or B (environment) keeps its own sub-headings and the shared ones."""
     return axis == "both" or sub.axis in (axis, "both")
-
-
-class Registry:
-    """Draft-wide citation numbers: one per cited passage, in order of first use."""
-
-    def __init__(self) -> None:
-        self.citations: dict[str, Citation] = {}
-
-    def number(self, citation: Citation) -> int:
-        if citation.chunk_id not in self.citations:
-            n = len(self.citations) + 1
-            self.citations[citation.chunk_id] = Citation(
-                n, citation.chunk_id, citation.file, citation.title, citation.page_start,
-                citation.page_end, citation.article, citation.quote,
-            )  # fmt: skip
-        return self.citations[citation.chunk_id].n
 
 
 def draft_part(index: Index, sub: Subheading, registry: Registry) -> DraftPart:
@@ -80,6 +65,6 @@ def build_draft(
     ordered = tuple(sorted(registry.citations.values(), key=lambda c: c.n))
     return Draft(
         f"{title} — {date.today().isoformat()}", language, "extractive" if chat is None else "llm",
-        tuple(sections), ordered, plan.gap, repealed_files(index) & {c.file for c in ordered},
+        tuple(sections), ordered, plan.gap, index.repealed_files() & {c.file for c in ordered},
         model_name(chat) if chat else "", tuple(notes),
     )  # fmt: skip

@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assistant.errors import AssistantError
+from assistant.errors import InvalidInputError, SettingsError
+from assistant.language import Language
 
 Axis = Literal["A", "B", "both"]
 
@@ -40,7 +41,7 @@ class Deliverable(BaseModel):
 class Plan(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    language: Literal["es", "fr", "en"]
+    language: Language
     gap: str = Field(min_length=1)
     deliverables: dict[str, Deliverable]
     sections: dict[str, Section]
@@ -53,6 +54,14 @@ class Plan(BaseModel):
                 raise ValueError(f"deliverable {name!r} names unknown sections {missing}")
         return self
 
+    def targets(self) -> tuple[str, ...]:
+        """What `assistant draft` accepts, in plan order: each deliverable's sections, then the
+        deliverable itself; then sections no deliverable names."""
+        ordered: list[str] = []
+        for name, deliverable in self.deliverables.items():
+            ordered += [s for s in deliverable.sections if s not in ordered] + [name]
+        return (*ordered, *(s for s in self.sections if s not in ordered))
+
     def section_ids(self, target: str) -> tuple[str, ...]:
         """The sections a target names: one section id, or a deliverable id (all its sections)."""
         if target in self.deliverables:
@@ -60,16 +69,16 @@ class Plan(BaseModel):
         if target in self.sections:
             return (target,)
         known = sorted([*self.deliverables, *self.sections])
-        raise AssistantError(f"Unknown section {target!r}; use one of: {', '.join(known)}.")
+        raise InvalidInputError(f"Unknown section {target!r}; use one of: {', '.join(known)}.")
 
 
 def load_plan(folder: Path, language: str) -> Plan:
     """prompts/sections/<language>.json, validated; an error names the file and the problem."""
     path = folder / "sections" / f"{language}.json"
     if not path.is_file():
-        raise AssistantError(f"{path}: no section plan for language {language!r}; add one (see es.json).")
+        raise SettingsError(f"{path}: no section plan for language {language!r}; add one (see es.json).")
     try:
         return Plan.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (json.JSONDecodeError, ValidationError) as exc:
         problem = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise AssistantError(f"{path}: invalid section plan ({problem}); fix the file.") from exc
+        raise SettingsError(f"{path}: invalid section plan ({problem}); fix the file.") from exc

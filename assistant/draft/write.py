@@ -14,12 +14,12 @@ from assistant.answer.models import model_errors
 from assistant.answer.prompts import draft_messages
 from assistant.answer.support import check_answer
 from assistant.answer.text import strip_citations
+from assistant.draft.registry import Registry
 from assistant.types import Bullet, DraftPart, Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.draft.compose import Registry
     from assistant.draft.plans import Subheading
     from assistant.index import Index
 
@@ -32,10 +32,10 @@ def evidence(index: Index, questions: tuple[str, ...]) -> list[Hit]:
     threshold = index.settings.answer.abstain_below
     found: dict[str, Hit] = {}
     for question in questions:
-        _, standalone, _, terms, hits = prepare(index, question, (), None, None)
-        if abstention_reason(standalone, hits, terms, threshold):
+        prepared = prepare(index, question, (), None, None)
+        if abstention_reason(prepared.standalone, prepared.hits, prepared.terms, threshold):
             continue
-        for hit in hits[:PER_QUESTION]:
+        for hit in prepared.hits[:PER_QUESTION]:
             found.setdefault(hit.chunk.chunk_id, hit)
     return list(found.values())[:MAX_SOURCES]
 

@@ -20,8 +20,8 @@ from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pypdf import PdfReader
 
-from assistant.embed import sentence_transformers
 from assistant.errors import DependencyMissingError
+from assistant.index.embed import sentence_transformers
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
+from assistant.errors import InvalidInputError
 
 MISS = 11  # rank given to "no gold page in the top 10"
 
@@ -17,7 +17,7 @@ def load_run(folder: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """A run folder's summary and its records by question id."""
     summary_path, records_path = folder / "summary.json", folder / "records.jsonl"
     if not summary_path.is_file() or not records_path.is_file():
-        raise AssistantError(f"{folder}: not an evaluation run (no summary.json / records.jsonl); "
+        raise InvalidInputError(f"{folder}: not an evaluation run (no summary.json / records.jsonl); "
                              "give a folder written by 'assistant eval --out'.")  # fmt: skip
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     lines = records_path.read_text(encoding="utf-8").splitlines()
@@ -98,6 +98,6 @@ def load_thresholds(path: Path) -> dict[str, float]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {str(k): float(v) for k, v in data["min"].items()}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise AssistantError(
+        raise InvalidInputError(
             f'{path}: not a gate file ({exc}); expected {{"min": {{metric: minimum}}}}.'
         ) from exc

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assistant.errors import AssistantError
+from assistant.errors import InvalidInputError
 
 
 class GoldRef(BaseModel):
@@ -22,7 +22,7 @@ class GoldRef(BaseModel):
 
 
 class Question(BaseModel):
-    """One reference question (format in DESIGN.md); `topic` is optional and groups the report."""
+    """One reference question (format in README, "Reference Q&A files"); `topic` groups the report."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -53,9 +53,9 @@ class Question(BaseModel):
 
 
 def load_questions(path: Path) -> list[Question]:
-    """Every question of a JSONL file, blank lines skipped; AssistantError names the first bad line."""
+    """Every question of a JSONL file, blank lines skipped; InvalidInputError names the first bad line."""
     if not path.is_file():
-        raise AssistantError(f"{path}: no such question file; give a JSONL file of reference questions.")
+        raise InvalidInputError(f"{path}: no such question file; give a JSONL file of reference questions.")
     questions: list[Question] = []
     seen: set[str] = set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -64,19 +64,20 @@ def load_questions(path: Path) -> list[Question]:
         try:
             question = Question.model_validate(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise AssistantError(
+            raise InvalidInputError(
                 f"{path}:{number}: not valid JSON ({exc.msg}); fix or remove the line."
             ) from exc
         except ValidationError as exc:
             error = exc.errors()[0]
             where = ".".join(str(p) for p in error["loc"]) or "record"
-            raise AssistantError(
-                f"{path}:{number}: {where}: {error['msg']}; see the format in DESIGN.md."
+            raise InvalidInputError(
+                f"{path}:{number}: {where}: {error['msg']}; see the format in the README, section "
+                "'Reference Q&A files'."
             ) from exc
         if question.id in seen:
-            raise AssistantError(f"{path}:{number}: duplicate id {question.id!r}; ids must be unique.")
+            raise InvalidInputError(f"{path}:{number}: duplicate id {question.id!r}; ids must be unique.")
         seen.add(question.id)
         questions.append(question)
     if not questions:
-        raise AssistantError(f"{path}: no questions in the file.")
+        raise InvalidInputError(f"{path}: no questions in the file.")
     return questions

@@ -1,7 +1,8 @@
 """Pure metrics: retrieval (ranked chunks vs gold pages) and answers (key facts, citations, abstention).
 
 No model is needed. A retrieved chunk *hits* when its file is a gold file and its page range contains that
-gold page (DESIGN.md). Per-question scores are dicts so that they go straight into `records.jsonl`."""
+gold page (README, "Evaluation"). Per-question scores are dicts so that they go straight into
+`records.jsonl`."""
 
 from __future__ import annotations
 
@@ -164,10 +165,10 @@ _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|^\s*>.*$", re.MULTILI
 
 def answer_language_ok(answer: Mapping[str, Any], expected: str) -> bool:
     """The declared answer language is the question's, and so is the text outside quoted evidence."""
-    from assistant.query import detect_query_language
+    from assistant.language import detect_language
 
     own_words = _QUOTED.sub(" ", str(answer.get("answer", "")))
-    detected = detect_query_language(own_words) if own_words.strip() else expected
+    detected = detect_language(own_words) if own_words.strip() else expected
     return answer.get("language") == expected and detected == expected
 
 

@@ -47,7 +47,7 @@ class EvalRun:
 
 def product_searcher(index: Index) -> Searcher:
     """Hybrid retrieval over the index, as `assistant search` runs it."""
-    from assistant.retrieve import search
+    from assistant.search import search
 
     def run(question: str, k: int) -> list[dict[str, Any]]:
         return [

@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from assistant.ingest.clean import Cleaned
 from assistant.ingest.extract import RawDocument
 from assistant.ingest.legal import ARTICLE, STRUCTURE, count_articles
-from assistant.types import DocType, DocumentInfo
+from assistant.language import detect_language
+from assistant.types import DOC_TYPES, DocType, DocumentInfo
 
-_WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœü']+")
-_STOPWORDS = {
-    "es": {"el", "la", "los", "las", "de", "del", "que", "y", "en", "por", "con", "para", "una", "se", "su"},
-    "fr": {
-        "le",
-        "la",
-        "les",
-        "des",
-        "du",
-        "de",
-        "et",
-        "en",
-        "est",
-        "une",
-        "pour",
-        "que",
-        "qui",
-        "dans",
-        "sur",
-    },
-    "en": {"the", "of", "and", "to", "in", "is", "that", "for", "with", "on", "are", "by", "this", "be"},
-}
-DOC_TYPES: tuple[DocType, ...] = ("constitution", "law", "regulation", "plan", "report", "notes")
 _KEYWORD_TYPE = re.compile(r"doc_type\s*=\s*(\w+)")
 _KEYWORD_LANG = re.compile(r"lang\s*=\s*(es|fr|en)\b")
 
@@ -48,13 +25,6 @@ def describe(raw: RawDocument, cleaned: Cleaned) -> DocumentInfo:
         title, raw.file, cleaned
     )
     return DocumentInfo(raw.doc_id, raw.file, title, doc_type, language, len(raw.pages))
-
-
-def detect_language(text: str) -> str:
-    """The language whose function words are most frequent (es, fr or en)."""
-    counts = Counter(_WORD.findall(text.lower()[:20000]))
-    scores = {lang: sum(counts[w] for w in words) for lang, words in _STOPWORDS.items()}
-    return max(scores, key=lambda lang: scores[lang])
 
 
 def _keyword(pattern: re.Pattern[str], keywords: str) -> str:

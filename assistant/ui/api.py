@@ -9,9 +9,20 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from assistant.errors import AssistantError
+from assistant.contract import answer_json, listing_json, upload_json
+from assistant.errors import (
+    AssistantError,
+    DocumentError,
+    IndexMissingError,
+    InvalidInputError,
+    ModelError,
+    StoreUnavailableError,
+    WriterBusyError,
+)
+from assistant.types import Filters
+from assistant.ui.uploads import safe_name
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -19,8 +30,27 @@ if TYPE_CHECKING:
     from assistant.index import Index
 
 
+# HTTP status by kind of failure; the most specific class wins, anything else is a 500.
+HTTP_STATUS: dict[type[AssistantError], int] = {
+    InvalidInputError: 400,
+    DocumentError: 400,
+    IndexMissingError: 404,
+    WriterBusyError: 409,
+    ModelError: 502,
+    StoreUnavailableError: 503,
+}
+
+
+def http_error(error: AssistantError) -> HTTPException:
+    """The error as an HTTP response: its status from HTTP_STATUS, its one-line message as detail."""
+    status = next((HTTP_STATUS[c] for c in type(error).__mro__ if c in HTTP_STATUS), 500)
+    return HTTPException(status, str(error))
+
+
 class Question(BaseModel):
-    question: str = Field(max_length=20_000)
+    # No length limit here: `ask` refuses a question over MAX_QUESTION_CHARS with the reason (a 400),
+    # the same limit and message as the CLI and the app.
+    question: str
     files: list[str] | None = None
     types: list[str] | None = None
 
@@ -47,22 +77,19 @@ def login_check(auth: tuple[str, str] | None) -> Any:
 
 def add_api(api: FastAPI, index: Index, chat: BaseChatModel | None, auth: tuple[str, str] | None) -> None:
     from assistant.answer.ask import ask
-    from assistant.cli.answers import answer_json
-    from assistant.ingest.pipeline import ingest_paths
-    from assistant.retrieve import Filters
-    from assistant.ui.app import safe_name
+    from assistant.index.write import ingest_paths
 
     guard = [Depends(login_check(auth))]
     limit = index.settings.ui.max_upload_mb * 1_000_000
 
     @api.post("/api/ask", dependencies=guard)
     def ask_route(body: Question) -> dict[str, Any]:
-        filters = Filters(frozenset(body.files) if body.files else None,
-                          frozenset(body.types) if body.types else None)  # fmt: skip
         try:
-            return answer_json(ask(index, body.question, chat=chat, filters=filters))
+            return answer_json(
+                ask(index, body.question, chat=chat, filters=Filters.of(body.files, body.types))
+            )
         except AssistantError as exc:
-            raise HTTPException(400, str(exc)) from exc
+            raise http_error(exc) from exc
 
     @api.post("/api/ingest", dependencies=guard)
     async def ingest_route(request: Request, name: str) -> list[dict[str, Any]]:
@@ -79,11 +106,10 @@ def add_api(api: FastAPI, index: Index, chat: BaseChatModel | None, auth: tuple[
 
         try:
             reports = await run_in_threadpool(ingest_paths, index, [target], False)
-        except AssistantError as exc:  # another process is writing the index
-            raise HTTPException(409, str(exc)) from exc
-        return [{"file": r.file, "status": r.status, "chunks": r.chunks, "error": r.error} for r in reports]
+        except AssistantError as exc:  # e.g. another process is writing the index: 409
+            raise http_error(exc) from exc
+        return [upload_json(r) for r in reports]
 
     @api.get("/api/documents", dependencies=guard)
     def documents() -> list[dict[str, Any]]:
-        return [{"file": d.file, "title": d.title, "type": d.doc_type, "chunks": len(d.chunk_ids)}
-                for d in index.manifest.documents.values()]  # fmt: skip
+        return [listing_json(d) for d in index.manifest.documents.values()]

@@ -7,8 +7,6 @@ document by its file name (looked up in the manifest, never a path from the requ
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +18,13 @@ import gradio as gr
 
 from assistant.answer.ask import ask_stream
 from assistant.answer.models import chat_model, model_name
+from assistant.contract import answer_json
+from assistant.draft.plans import load_plan
 from assistant.errors import AssistantError, SettingsError
 from assistant.index import Index
-from assistant.retrieve import Filters
-from assistant.types import Answer
+from assistant.settings import LOOPBACK_HOSTS
+from assistant.types import DOC_TYPES, Answer, Filters
+from assistant.ui.api import add_api, login_check
 from assistant.ui.text import (
     DOCUMENT_HEADERS,
     UI,
@@ -32,42 +33,9 @@ from assistant.ui.text import (
     mode_badge,
     sources_html,
 )
+from assistant.ui.uploads import UPLOADABLE, store_uploads
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-UPLOADABLE = (".pdf", ".md", ".txt", ".docx")  # PDFs, and field notes
-DOC_TYPES = ["constitution", "law", "regulation", "plan", "report", "notes"]
-DRAFT_TARGETS = ["context", "issues-needs", "interventions", "recommendations", "concept-note",
-                 "meetings", "findings", "information", "mission-report"]  # fmt: skip
-_UNSAFE = re.compile(r"[^\w.\- ]+")
 TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
-
-
-def safe_name(name: str) -> str:
-    """A file name with no directory part and no unusual characters ('../../x.pdf' -> 'x.pdf')."""
-    base = Path(name.replace("\\", "/")).name
-    cleaned = _UNSAFE.sub("_", base).strip(" .") or "document"
-    return cleaned if Path(cleaned).suffix.lower() in UPLOADABLE else f"{cleaned}.pdf"
-
-
-def store_uploads(paths: list[str], folder: Path, max_bytes: int) -> tuple[list[Path], list[str]]:
-    """Copy uploaded files into `folder` under safe names; too large files are refused with a reason."""
-    folder.mkdir(parents=True, exist_ok=True)
-    kept: list[Path] = []
-    errors: list[str] = []
-    for raw in paths:
-        source = Path(raw)
-        name = safe_name(source.name)  # Gradio keeps the uploaded file's own name in its temp path
-        size = source.stat().st_size
-        if size > max_bytes:
-            errors.append(
-                f"{name}: {size / 1e6:.0f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
-                "split it or raise ASSISTANT_UI__MAX_UPLOAD_MB"
-            )
-            continue
-        target = folder / name
-        shutil.copyfile(source, target)
-        kept.append(target)
-    return kept, errors
 
 
 def build_app(index: Index) -> gr.Blocks:
@@ -75,6 +43,7 @@ def build_app(index: Index) -> gr.Blocks:
     settings = index.settings
     chat = chat_model(settings.llm)
     model = model_name(chat) if chat else ""
+    targets = list(load_plan(settings.prompts_dir, "es").targets())
     fixed = None if settings.ui.language == "auto" else settings.ui.language
 
     def documents() -> list[list[object]]:
@@ -122,7 +91,7 @@ def build_app(index: Index) -> gr.Blocks:
                 remove = gr.Button(UI["es"]["remove"], elem_id="remove")
         with gr.Tab(UI["es"]["draft"], id="draft") as draft_tab:
             with gr.Row():
-                target = gr.Dropdown(DRAFT_TARGETS, value="context", label="SECTION", elem_id="draft-section")
+                target = gr.Dropdown(targets, value="context", label="SECTION", elem_id="draft-section")
                 draft_lang = gr.Radio(
                     ["es", "fr", "en"], value="es", label="es / fr / en", elem_id="draft-lang"
                 )
@@ -174,8 +143,7 @@ def build_app(index: Index) -> gr.Blocks:
             if not message.strip():
                 raise gr.Error({"es": "Escriba una pregunta.", "fr": "Écrivez une question.",
                                 "en": "Write a question."}[code])  # fmt: skip
-            filters = Filters(frozenset(chosen_files) if chosen_files else None,
-                              frozenset(chosen_types) if chosen_types else None)  # fmt: skip
+            filters = Filters.of(chosen_files, chosen_types)
             history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
             answer: Answer | None = None
             try:
@@ -198,7 +166,7 @@ def build_app(index: Index) -> gr.Blocks:
         clear.click(lambda code: ([], sources_html(None, code), []), lang, [chatbot, sources, turns])
 
         def do_ingest(paths: list[str] | None, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
-            from assistant.ingest.pipeline import ingest_paths
+            from assistant.index.write import ingest_paths
 
             if not paths:
                 raise gr.Error("No file / Ningún archivo / Aucun fichier.")
@@ -217,7 +185,7 @@ def build_app(index: Index) -> gr.Blocks:
         ingest.click(do_ingest, upload, [status, table, files, to_remove])
 
         def do_reindex(progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
-            from assistant.ingest.pipeline import ingest_paths
+            from assistant.index.write import ingest_paths
 
             sources_on_disk = [
                 Path(d.source)
@@ -233,7 +201,7 @@ def build_app(index: Index) -> gr.Blocks:
         reindex.click(do_reindex, None, [status, table])
 
         def do_remove(name: str | None) -> tuple[Any, ...]:
-            from assistant.ingest.pipeline import remove_documents
+            from assistant.index.write import remove_documents
 
             if not name:
                 raise gr.Error("No document / Ningún documento / Aucun document.")
@@ -302,7 +270,6 @@ def with_references(answer: Answer, language: str) -> str:
 def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, ...]:
     """Run a reference file through `ask` (and the baseline if asked); metric table, chart, worst."""
     from assistant.answer.ask import ask
-    from assistant.cli.answers import answer_json
     from assistant.evaluate.dataset import load_questions
     from assistant.evaluate.report import worst as worst_lines
     from assistant.evaluate.report import write_run
@@ -334,11 +301,9 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
     from fastapi import Depends, FastAPI, HTTPException
     from fastapi.responses import FileResponse
 
-    from assistant.ui.api import add_api, login_check
-
     settings = index.settings.ui
     auth = None
-    if host not in LOOPBACK:
+    if host not in LOOPBACK_HOSTS:
         if not settings.username or not settings.password.get_secret_value():
             raise SettingsError(
                 f"Binding to {host} exposes the documents to the network: set ASSISTANT_UI__USERNAME and "

@@ -1,5 +1,5 @@
-"""question -> QueryPlan: its language, a Spanish version for searching Spanish sources (Apertium
-translation where installed, the domain glossary always), and explicit article references."""
+"""French/English -> Spanish for search, and Spanish <-> French/English gists of quotes: Apertium
+pipelines kept running (Debian's apertium-fr-es, apertium-en-es) and the bundled domain glossary."""
 
 from __future__ import annotations
 
@@ -11,81 +11,17 @@ import select
 import shutil
 import subprocess
 import threading
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from assistant.lexical import fold
+from assistant.language import fold
 
 log = logging.getLogger(__name__)
-
 _WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœüÿ']+")
-_LANG_HINTS = {
-    "es": frozenset(
-        "el la los las de del y en que qué cuál cuáles es son por para una con cómo cuánto cuántos se su "
-        "sus pena delito ley según sobre ".split()
-    ),
-    "fr": frozenset(
-        "le la les des du de est que quel quelle quels quelles une pour qui dans sur au aux ce peine loi "
-        "selon est-ce qu'est-ce et sont chaque elle il ils avec pas ou fait peut être ".split()
-    ),
-    "en": frozenset("the of and is are what which who how does for to in on a an under law penalty".split()),
-}
-APERTIUM_PAIRS = {"fr": "fr-es", "en": "eng-spa"}
-# "art. 92 COIP", "artículo 407 de la Constitución", "article 260 du code pénal", "Art. 10 bis"
-REFERENCE = re.compile(
-    r"\b(?:art[íi]culos?|articles?|arts?\.?)\s*(?P<num>\d{1,4}(?:\.\d{1,3})?)"
-    r"(?:\s*(?P<suffix>bis|ter|quater)\b)?(?P<rest>[^?.;]{0,60})",
-    re.IGNORECASE,
-)
-_DOC_HINTS = {
-    "coip": "coip",
-    "código orgánico integral penal": "coip",
-    "code pénal": "coip",
-    "penal code": "coip",
-    "constitución": "constitu",
-    "constitution": "constitu",
-    "garantías jurisdiccionales": "garantias",
-    "garanties juridictionnelles": "garantias",
-    "jurisdictional guarantees": "garantias",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """An article named in the question, and a hint of which document (a file-name fragment)."""
-
-    article: str
-    document: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class QueryPlan:
-    question: str
-    language: str
-    spanish: str  # the question in Spanish (itself when already Spanish)
-    expansions: tuple[str, ...] = ()  # Spanish glossary terms for the question's terms
-    references: tuple[Reference, ...] = ()
-    translated: bool = False  # True when Apertium produced `spanish`
-    unknown: tuple[str, ...] = field(default=())  # words Apertium did not know
-
-
-def detect_query_language(question: str) -> str:
-    """es, fr or en for a short question: '¿' and 'ñ' say Spanish; otherwise function-word votes."""
-    if "¿" in question or "ñ" in question.lower():
-        return "es"
-    words = Counter(_WORD.findall(question.lower().replace("’", "'")))
-    expanded = Counter({w.split("'")[-1]: n for w, n in words.items()}) + words
-    scores = {lang: sum(expanded[w] for w in hints) for lang, hints in _LANG_HINTS.items()}
-    if re.search(r"\b(qu'|l'|d'|n'|c'est)", question.lower()):
-        scores["fr"] += 2
-    # Letters only one of the two Romance languages uses ('è', 'ç', 'œ'... / 'á', 'í', 'ó', 'ú').
-    scores["fr"] += len(re.findall(r"[èêàùçœâîûë]", question.lower()))
-    scores["es"] += len(re.findall(r"[áíóú]", question.lower()))
-    best = max(scores.values())
-    return "es" if best == 0 else max(("es", "fr", "en"), key=lambda lang: (scores[lang], lang == "es"))
+APERTIUM_PAIRS = {"fr": "fr-es", "en": "eng-spa"}  # question language -> Spanish
+GIST_PAIRS = {("es", "fr"): "es-fr", ("fr", "es"): "fr-es", ("es", "en"): "spa-eng", ("en", "es"): "eng-spa"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +122,18 @@ def apertium(pair: str) -> Apertium | None:
         return _PIPELINES[pair]
 
 
-@lru_cache(maxsize=2048)
-def translate(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
-    """Apertium FR/EN -> ES, or None when Apertium or the language pair is not installed.
+CACHE_SIZE = 2048  # translations kept per process (a question is translated once per answer and channel)
+_TRANSLATIONS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 
-    Returns the translation and the words Apertium marked unknown ('*orpaillage')."""
+
+def translate(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
+    """Apertium FR/EN -> ES, or None when Apertium or the language pair is not installed, or it failed.
+
+    Returns the translation and the words Apertium marked unknown ('*orpaillage'). Successes are cached;
+    a failure is not, so the next call tries a fresh pipeline."""
+    key = (text, language)
+    if key in _TRANSLATIONS:
+        return _TRANSLATIONS[key]
     pair = APERTIUM_PAIRS.get(language)
     pipeline = apertium(pair) if pair is not None else None
     if pair is None or pipeline is None:
@@ -202,31 +145,20 @@ def translate(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
         _PIPELINES.pop(pair, None)
         return None
     unknown = tuple(re.findall(r"\*(\w+)", output))
-    return re.sub(r"[*#@](?=\w)", "", output), unknown
+    result = re.sub(r"[*#@](?=\w)", "", output), unknown
+    if len(_TRANSLATIONS) >= CACHE_SIZE:
+        _TRANSLATIONS.pop(next(iter(_TRANSLATIONS)))  # the oldest
+    _TRANSLATIONS[key] = result
+    return result
 
 
-def find_references(question: str) -> tuple[Reference, ...]:
-    refs = []
-    for match in REFERENCE.finditer(question):
-        article = f"Art. {match.group('num')}" + (
-            f" {match.group('suffix').lower()}" if match.group("suffix") else ""
-        )
-        rest = match.group("rest").lower()
-        document = next((frag for hint, frag in _DOC_HINTS.items() if hint in rest), "")
-        refs.append(Reference(article, document))
-    return tuple(refs)
-
-
-def plan_query(question: str, use_translation: bool = True) -> QueryPlan:
-    """Everything the retriever needs to search Spanish sources with a Spanish, French or English question."""
-    language = detect_query_language(question)
-    references = find_references(question)
-    if language == "es":
-        return QueryPlan(question, "es", question, (), references)
-    expansions, _ = glossary_terms(question, language)
-    translation = translate(question, language) if use_translation else None
-    if translation is None:
-        spanish = " ".join(expansions) or question
-        return QueryPlan(question, language, spanish, tuple(expansions), references)
-    spanish, unknown = translation
-    return QueryPlan(question, language, spanish, tuple(expansions), references, True, unknown)
+def gist(text: str, source: str, target: str) -> str | None:
+    """Apertium's rough translation of a quote, or None when the pair is not installed or fails."""
+    pair = GIST_PAIRS.get((source, target))
+    pipeline = apertium(pair) if pair else None
+    if pipeline is None:
+        return None
+    try:
+        return pipeline(text).replace("*", "").replace("#", "").replace("@", "")
+    except (OSError, ValueError):
+        return None

@@ -1,4 +1,5 @@
-"""Chunks <-> Chroma through `langchain_chroma.Chroma`: the only module that touches chromadb.
+"""Chunks <-> Chroma through `langchain_chroma.Chroma`: the only module that touches chromadb (the
+client, the collection of chunks, filters in Chroma's syntax, and the manifest's collection on a server).
 
 The collection is named from a hash of the chunking and embedding settings, and always receives
 vectors from our own embedder (never Chroma's default embedding function, which would download)."""
@@ -8,20 +9,24 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import uuid
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.embed import CachedEmbeddings
-from assistant.errors import AssistantError
+from assistant.errors import StoreUnavailableError
+from assistant.index.embed import CachedEmbeddings
+from assistant.index.manifest import DocumentEntry, Manifest
 from assistant.ingest.chunk import passage_text
-from assistant.types import Chunk, Hit
+from assistant.types import Chunk, Filters, Hit
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 PAGE = 5000  # records per Chroma request
+DELETE_BATCH = 500  # ids per delete request
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -65,6 +70,20 @@ def chunk_from_record(document: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """Filters in Chroma's metadata syntax; None when nothing is restricted."""
+    if filters is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.files is not None:
+        clauses.append({"file": {"$in": sorted(filters.files)}})
+    if filters.doc_types is not None:
+        clauses.append({"doc_type": {"$in": sorted(filters.doc_types)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
 def chroma_client(index_dir: Path, host: str = "", port: int = 8000) -> ClientAPI:
     """The embedded store in `<index>/chroma`, or a Chroma server when `host` is set (an unreachable
     server is an error that says how to start one)."""
@@ -78,7 +97,7 @@ def chroma_client(index_dir: Path, host: str = "", port: int = 8000) -> ClientAP
         client = chromadb.HttpClient(host=host, port=port, settings=settings)
         client.heartbeat()
     except Exception as exc:  # chromadb raises ValueError or httpx errors depending on the failure
-        raise AssistantError(
+        raise StoreUnavailableError(
             f"no Chroma server answers at {host}:{port} ({type(exc).__name__}); start one with "
             f"'chroma run --path DIR --host {host} --port {port}', or unset ASSISTANT_CHROMA_HOST to use "
             "the embedded store"
@@ -130,8 +149,8 @@ class Store:
 
     def delete(self, chunk_ids: list[str]) -> None:
         chunk_ids = sorted(set(chunk_ids))
-        for start in range(0, len(chunk_ids), 500):
-            self.vectors.delete(ids=chunk_ids[start : start + 500])
+        for start in range(0, len(chunk_ids), DELETE_BATCH):
+            self.vectors.delete(ids=chunk_ids[start : start + DELETE_BATCH])
 
     def ids_of(self, file: str, doc_id: str | None = None) -> set[str]:
         """Chunk ids stored for a file (and one version of it, when `doc_id` is given)."""
@@ -171,14 +190,59 @@ class Store:
                 break
         return [by_id[cid] for cid in order if cid in by_id]
 
+    def article_chunks(self, article: str, filters: Filters | None = None) -> list[Chunk]:
+        """Every stored chunk of an article ('Art. 92') in the filtered documents."""
+        clause: dict[str, Any] = {"article": article}
+        where = chroma_where(filters)
+        return self.chunks(where={"$and": [clause, where]} if where else clause)
+
     def count(self) -> int:
         return len(self._ids())
 
-    def search(self, query: str, k: int = 10, where: dict[str, Any] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Dense search: cosine similarity of the e5 query vector to the passage vectors."""
         vector = self.embedder.embed_query(query)
+        where = chroma_where(filters)
         found = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
         return [
             Hit(rank, round(1.0 - float(distance), 4), chunk_from_record(doc.page_content, doc.metadata))
             for rank, (doc, distance) in enumerate(found, start=1)
         ]
+
+
+class ServerManifest(Manifest):
+    """The manifest as a Chroma collection next to the chunks' (records carry a one-number placeholder
+    vector: Chroma stores no record without one). A version record changes with every save, so a
+    process can tell cheaply that another one changed the documents."""
+
+    VERSION = "__version__"
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.path = Path(name)
+        self.collection = client.get_or_create_collection(name, embedding_function=None)
+        found = self.collection.get(include=["metadatas"])
+        records = dict(zip(found["ids"], found["metadatas"] or [], strict=True))
+        self.version = str((records.pop(self.VERSION, None) or {}).get("version", ""))
+        self.documents = {
+            file: DocumentEntry(**json.loads(str(meta["entry"]))) for file, meta in records.items()
+        }
+        self._saved = set(self.documents)
+
+    def current_version(self) -> str:
+        """The version on the server now (one small request)."""
+        found = self.collection.get(ids=[self.VERSION], include=["metadatas"])
+        return str(found["metadatas"][0].get("version", "")) if found["ids"] else ""
+
+    def save(self) -> None:
+        files = sorted(self.documents)
+        self.version = uuid.uuid4().hex
+        entries = [json.dumps(asdict(self.documents[f]), ensure_ascii=False) for f in files]
+        self.collection.upsert(  # the documents and the new version in one request
+            ids=[*files, self.VERSION],
+            embeddings=[[1.0]] * (len(files) + 1),
+            metadatas=[*({"entry": e} for e in entries), {"version": self.version}],
+        )
+        gone = sorted(self._saved - set(files))
+        if gone:
+            self.collection.delete(ids=gone)
+        self._saved = set(files)

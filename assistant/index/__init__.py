@@ -1,4 +1,9 @@
-"""The index directory: Chroma store, embedding cache and manifest, opened together from settings.
+"""The index directory: Chroma store, embedding cache, manifest and BM25 index, opened together from
+settings. `Index` is the front door: search, answers, drafts and the app reach the stored chunks through
+it, and `index.write` (ingest, remove) changes them under its write lock.
+
+    embed.py (text -> vectors, cached) · store.py (Chroma) · manifest.py (which documents) ·
+    lexical.py (BM25) · write.py (ingest_paths, remove_documents)
 
 The manifest is the truth: a chunk is part of the index when the manifest lists it. Writers (ingest,
 remove) take `writing`, store chunks first and commit the manifest after, so a crash leaves at worst
@@ -15,13 +20,13 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import TextIO
 
-from assistant.embed import CachedEmbeddings, make_embedder
-from assistant.errors import AssistantError
+from assistant.errors import IndexMissingError, WriterBusyError
+from assistant.index.embed import CachedEmbeddings, make_embedder
+from assistant.index.lexical import LexicalIndex, fingerprint
+from assistant.index.manifest import DocumentEntry, Manifest, is_repealed
+from assistant.index.store import ServerManifest, Store
 from assistant.ingest.chunk import passage_text
-from assistant.lexical import LexicalIndex, fingerprint
-from assistant.manifest import DocumentEntry, Manifest, ServerManifest
 from assistant.settings import Settings
-from assistant.store import Store
 
 REFRESH_SECONDS = 1.0  # server mode: how often a search may ask whether the shared manifest changed
 
@@ -72,7 +77,7 @@ class Index:
                 handle.seek(0)
                 owner = handle.read().strip() or "another process"
                 handle.close()
-                raise AssistantError(
+                raise WriterBusyError(
                     f"{owner} is writing to the index at {self.root}; wait until it finishes, then run "
                     "this again"
                 ) from None
@@ -134,6 +139,22 @@ class Index:
 
     def exists(self) -> bool:
         return bool(self.manifest.documents)
+
+    def require(self) -> Index:
+        """This index, or IndexMissingError when no document is indexed yet."""
+        if not self.exists():
+            raise IndexMissingError(self.root)
+        return self
+
+    def repealed_files(self) -> frozenset[str]:
+        """Indexed documents that are repealed law (by title or file name, or listed in the settings)."""
+        listed = set(self.settings.retrieval.repealed_files)
+        documents = self.manifest.documents.values()
+        return frozenset(d.file for d in documents if is_repealed(d.file, d.title, listed))
+
+    def repealed_chunk_ids(self) -> set[str]:
+        repealed = self.repealed_files()
+        return {cid for d in self.manifest.documents.values() if d.file in repealed for cid in d.chunk_ids}
 
     def known_ids(self) -> frozenset[str]:
         """Chunk ids the manifest lists: the chunks searches may return."""

@@ -9,45 +9,13 @@ import hashlib
 import json
 import re
 import shutil
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-_WORD = re.compile(r"[a-z0-9]+")
-# Function words of the three languages; they carry no meaning for BM25 and only add noise.
-STOPWORDS = frozenset(
-    "a al algo ante antes como con contra cual cuando de del desde donde durante e el ella ellas "
-    "ellos en entre era es esa ese eso esta este esto hasta la las le les lo los mas me mi muy ni no "
-    "nos o os otra otro para pero por porque que quien se segun ser si sin sino sobre son su sus "
-    "tambien te tiene tu un una uno unos y ya art arts articulo articulos au aux avec ce ces cet "
-    "cette dans des du elle est et il ils je leur leurs mais ou par pas plus pour qu quel quelle "
-    "quelles quels qui sa ses son sont sur une vous nous est-ce d l s n an and are as at be by for "
-    "from has have how in is it of on or that the this to was what when where which who why will "
-    "with does do ".split()
-)
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: 'Pena Privativa de Libertad' -> 'pena privativa de libertad'."""
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-
-
-@lru_cache(maxsize=1)
-def _stemmer():  # type: ignore[no-untyped-def]
-    import Stemmer
-
-    return Stemmer.Stemmer("spanish")
-
-
-def tokenize(text: str) -> list[str]:
-    """Folded words minus stopwords, stemmed with the Spanish Snowball stemmer."""
-    words = [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-    return list(_stemmer().stemWords(words))
-
+from assistant.language import STOPWORDS, WORD, fold, tokenize
 
 RECIPE = "3"  # bump when `lexical_text` or `tokenize` change: the saved index is then rebuilt
 _TITLE = re.compile(r"^Art[^\n]{0,30}?\.-\s*([^\n]{3,160}?)\.-")
@@ -69,7 +37,7 @@ def grams(text: str, n: int = 4) -> list[str]:
     """Character n-grams of each content word ('_explotacion_' -> '_exp', 'expl', ...): they match
     cognates across French and Spanish ('exploitation' / 'explotación') that no glossary lists."""
     out: list[str] = []
-    for word in _WORD.findall(fold(text)):
+    for word in WORD.findall(fold(text)):
         if word not in STOPWORDS and len(word) >= 4 and not word.isdigit():
             padded = f"_{word}_"
             out += [padded[i : i + n] for i in range(len(padded) - n + 1)]

@@ -1,4 +1,5 @@
-"""paths -> index: extract, clean, describe, chunk, embed, store; one report per file.
+"""paths -> index: parse each file (`ingest.parse`), embed, store, commit the manifest; one report per
+file. Also `remove_documents`. Both hold the index's write lock.
 
 Idempotent: an unchanged file (same bytes hash) is skipped; a changed file's new chunks are stored, then
 the manifest names them, then the old ones are deleted, so a failure or a crash (SIGKILL included) at any
@@ -7,51 +8,24 @@ point leaves one whole version searchable; what a crash leaves behind is deleted
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.errors import AssistantError, DocumentError
+from assistant.errors import DocumentError, InvalidInputError
 from assistant.index import Index
-from assistant.ingest.chunk import chunk_document, passage_text
-from assistant.ingest.clean import clean_pages
-from assistant.ingest.describe import describe
-from assistant.ingest.extract import file_digest, read_bytes, read_pdf
-from assistant.ingest.notes import NOTE_SUFFIXES, read_notes
-from assistant.manifest import DocumentEntry
+from assistant.index.manifest import DocumentEntry
+from assistant.ingest.chunk import passage_text
+from assistant.ingest.extract import file_digest, read_bytes
+from assistant.ingest.parse import expand_paths, parse, timed
 from assistant.settings import ChunkingSettings
-from assistant.types import Chunk, DocumentInfo, FileReport, Status
+from assistant.types import Chunk, FileReport, Status
 
 log = logging.getLogger(__name__)
-# A folder gives its PDFs; notes (.md, .txt, .docx) are ingested when named, since folders hold
-# other text files too (corpus/src/*.md are the sources the demo PDFs are built from).
-INGESTIBLE = {".pdf"}
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given (PDFs, and notes: .md, .txt, .docx), and the PDFs under folders (sorted); a
-    missing path is an error."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in INGESTIBLE and p.is_file()))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise AssistantError(f"{path}: no such file or folder; check the path")
-    return files
-
-
-@contextmanager
-def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
+# The embedder's window minus this many tokens is the largest chunk: room for the special tokens a
+# tokenizer adds around a passage, which the token counts do not include.
+WINDOW_MARGIN = 8
 
 
 def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> list[FileReport]:
@@ -75,12 +49,12 @@ def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> 
 
 def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
     seconds: dict[str, float] = {}
-    with _timed(seconds, "extract"):
+    with timed(seconds, "extract"):
         data = read_bytes(path)
     previous = index.manifest.documents.get(path.name)
     if previous and previous.doc_id == file_digest(data) and _complete(index, previous):
         return _report(previous, "unchanged", seconds)
-    info, chunks = _parse(index, path, data, seconds)
+    info, chunks = parse(path, data, _chunking(index), index.embedder.count_tokens, seconds)
     _store(index, chunks, seconds, progress)
     entry = DocumentEntry(
         doc_id=info.doc_id,
@@ -93,50 +67,18 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
         chunk_ids=[c.chunk_id for c in chunks],
         source=str(path.resolve()),
     )
-    with _timed(seconds, "store"):
+    with timed(seconds, "store"):
         index.commit(entry, info.file)
         if previous:
             index.store.delete(sorted(set(previous.chunk_ids) - set(entry.chunk_ids)))
     return _report(entry, "replaced" if previous else "ingested", seconds)
 
 
-def _parse(
-    index: Index, path: Path, data: bytes, seconds: dict[str, float]
-) -> tuple[DocumentInfo, list[Chunk]]:
-    """Bytes -> chunks. Any failure here belongs to this file alone and becomes a DocumentError."""
-    try:
-        if path.suffix.lower() in NOTE_SUFFIXES:
-            with _timed(seconds, "extract"):
-                raw, cleaned = read_notes(path, data)  # field notes: no running headers to clean
-        else:
-            with _timed(seconds, "extract"):
-                raw = read_pdf(path, data)
-            with _timed(seconds, "clean"):
-                cleaned = clean_pages(raw.pages, index.settings.chunking.repeat_share)
-        with _timed(seconds, "clean"):
-            info = describe(raw, cleaned)
-        with _timed(seconds, "chunk"):
-            chunking = _chunking(index)
-            chunks = chunk_document(info, cleaned.lines, raw.outline, chunking, index.embedder.count_tokens)
-    except DocumentError:
-        raise
-    except Exception as exc:  # a hostile or odd PDF must not stop the batch
-        log.debug("parsing %s failed", path, exc_info=True)
-        raise DocumentError(
-            path.name,
-            f"could not be processed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})",
-            "re-export the PDF (print to PDF) and ingest it again",
-        ) from exc
-    if not chunks:
-        raise DocumentError(path.name, "has no text left after cleaning", "check that it is the right file")
-    return info, chunks
-
-
 def _chunking(index: Index) -> ChunkingSettings:
     """Chunking settings with the budget capped below the embedding model's window."""
     chunking = index.settings.chunking
     window = index.embedder.window(index.settings.embedding.max_tokens)
-    return chunking.model_copy(update={"max_tokens": min(chunking.max_tokens, window - 8)})
+    return chunking.model_copy(update={"max_tokens": min(chunking.max_tokens, window - WINDOW_MARGIN)})
 
 
 def _complete(index: Index, entry: DocumentEntry) -> bool:
@@ -152,9 +94,9 @@ def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progres
     bar = tqdm(total=len(chunks), desc=chunks[0].file[:40], unit="chunk", disable=not progress, leave=False)
     embedder.on_batch = bar.update
     try:
-        with _timed(seconds, "embed"):
+        with timed(seconds, "embed"):
             embedder.embed_documents([passage_text(c) for c in chunks])
-        with _timed(seconds, "store"):
+        with timed(seconds, "store"):
             index.store.add(chunks)
     except BaseException:
         keep = index.known_ids()
@@ -173,7 +115,7 @@ def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
             entry = index.manifest.documents.get(Path(name).name)
             if entry is None:
                 known = ", ".join(sorted(index.manifest.documents)) or "none"
-                raise AssistantError(f"{name}: not in the index (indexed: {known}); see `assistant docs`")
+                raise InvalidInputError(f"{name}: not in the index (indexed: {known}); see `assistant docs`")
             index.commit(None, entry.file)  # out of the index first; a crash leaves only orphans
             index.store.delete(sorted(index.store.ids_of(entry.file) | set(entry.chunk_ids)))
             reports.append(_report(entry, "removed", {}))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from assistant.embed import sentence_transformers
+from assistant.index.embed import sentence_transformers
 
 
 @lru_cache(maxsize=2)

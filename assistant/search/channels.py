@@ -1,0 +1,55 @@
+"""QueryPlan -> ranked lists of chunk ids, one per channel (dense, lexical, character 4-grams, named
+articles), each with its weight in the fusion."""
+
+from __future__ import annotations
+
+from assistant.index import Index
+from assistant.language import fold, tokenize
+from assistant.search.plan import QueryPlan
+from assistant.types import Filters, SearchMode
+
+Ranking = tuple[list[str], float]  # chunk ids best first, and the list's weight in the fusion
+REFERENCE_WEIGHT = 2.0  # an article the user names outranks anything the channels agree on
+# e5 matches a French question to Spanish text fairly well and an English one poorly (measured on the
+# development set); the question's own-language dense list counts for less than its Spanish version.
+ORIGINAL_DENSE_WEIGHT = {"es": 1.0, "fr": 0.5, "en": 0.3}
+# Character 4-grams of the question as asked catch cognates and word variants (exploitation /
+# explotación); on the development set they help Spanish and French questions and cost English one.
+NGRAM_LANGUAGES = frozenset({"es", "fr"})
+
+
+def channels(index: Index, plan: QueryPlan, mode: SearchMode, filters: Filters, depth: int) -> list[Ranking]:
+    """The ranked lists `mode` calls for, `depth` candidates each."""
+    rankings: list[Ranking] = []
+    spanish = " ".join([plan.spanish, *plan.expansions]).strip()
+    if mode in ("hybrid", "dense"):
+        weight = ORIGINAL_DENSE_WEIGHT.get(plan.language, 1.0)
+        rankings.append((dense(index, plan.question, depth, filters), weight))
+        if plan.language != "es" and spanish:
+            rankings.append((dense(index, spanish, depth, filters), 1.0))
+    if mode in ("hybrid", "lexical"):
+        # French or English words cannot match Spanish text: the lexical channel gets the Spanish version.
+        tokens = tokenize(plan.question if plan.language == "es" else spanish)
+        found = index.lexical.search(tokens, depth, filters.files, filters.doc_types)
+        rankings.append(([cid for cid, _ in found], 1.0))
+        if plan.language in NGRAM_LANGUAGES:
+            found = index.lexical.search_ngrams(plan.question, depth, filters.files, filters.doc_types)
+            rankings.append(([cid for cid, _ in found], 1.0))
+    if plan.references:
+        rankings.append((referenced(index, plan, filters), REFERENCE_WEIGHT))
+    return rankings
+
+
+def dense(index: Index, text: str, depth: int, filters: Filters) -> list[str]:
+    return [h.chunk.chunk_id for h in index.store.search(text, depth, filters)]
+
+
+def referenced(index: Index, plan: QueryPlan, filters: Filters) -> list[str]:
+    """Chunks of the articles the question names ('art. 92 del COIP'), in document order."""
+    ids: list[str] = []
+    for ref in plan.references:
+        chunks = index.store.article_chunks(ref.article, filters)
+        if ref.document:
+            chunks = [c for c in chunks if ref.document in fold(c.file + " " + c.title)] or chunks
+        ids.extend(c.chunk_id for c in sorted(chunks, key=lambda c: (c.file, c.part)))
+    return ids
