@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import socket
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -16,7 +18,26 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
+from assistant.settings import EmbeddingSettings, Settings
+
 _WORD = re.compile(r"\w+")
+
+
+def hash_settings(index_dir: Path, **overrides: Any) -> Settings:
+    """Settings with the deterministic hash embedder: an index that builds in seconds, no model weights."""
+    return Settings(index_dir=index_dir, embedding=EmbeddingSettings(backend="hash"), **overrides)
+
+
+def hash_environment(index_dir: Path) -> dict[str, str]:
+    """The same as environment variables, for a CLI call or a child process (`assistant serve`)."""
+    return {"ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_EMBEDDING__BACKEND": "hash"}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 class HashEmbeddings(Embeddings):

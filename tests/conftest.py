@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.index import Index
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.settings import Settings
+from assistant.testing import hash_settings
 from tests import pdfs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,9 +47,20 @@ def no_egress() -> Iterator[None]:
         pytest.fail(f"network access outside 127.0.0.1 during this test:\n{attempts}")
 
 
+# Variables of the test machinery itself, not settings of the product.
+TEST_VARIABLES = frozenset({"ASSISTANT_EGRESS_LOG", "ASSISTANT_TEST_CHROMA"})
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own ASSISTANT_* settings (a chat model, an index folder) never reach a test."""
+    for name in [n for n in os.environ if n.startswith("ASSISTANT_") and n not in TEST_VARIABLES]:
+        monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(index_dir=tmp_path / "index", embedding=EmbeddingSettings(backend="hash"))
+    return hash_settings(tmp_path / "index")
 
 
 @pytest.fixture
