@@ -145,6 +145,9 @@ class LLMSettings(BaseModel):
         SecretStr(""), description="Key for the OpenAI-compatible endpoint; never logged or printed."
     )
     gguf_path: str = Field("", description="Local GGUF model file for the 'llamacpp' backend.")
+    context_tokens: int = Field(
+        8192, ge=512, le=131072, description="The 'llamacpp' backend's context window in tokens (n_ctx)."
+    )
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature (0: deterministic).")
     max_tokens: int = Field(700, ge=50, le=8000, description="Longest answer in tokens.")
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for the model.")

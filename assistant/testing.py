@@ -25,7 +25,8 @@ _WORD = re.compile(r"\w+")
 
 def hash_settings(index_dir: Path, **overrides: Any) -> Settings:
     """Settings with the deterministic hash embedder: an index that builds in seconds, no model weights."""
-    return Settings(index_dir=index_dir, embedding=EmbeddingSettings(backend="hash"), **overrides)
+    embedding = EmbeddingSettings.model_validate({"backend": "hash"})
+    return Settings(index_dir=index_dir, embedding=embedding, **overrides)
 
 
 def hash_environment(index_dir: Path) -> dict[str, str]:

@@ -32,6 +32,9 @@ QUESTION_WORDS = frozenset(
 COVERAGE_CHUNKS = 3  # coverage is the best over the first few hits: the answer may sit in any of them
 LEAD_GAP = "[…]"  # marks items left out between a lead-in and the item quoted
 RELATIVE_FLOOR = 0.6  # a unit is quoted only if it scores at least this share of the best unit
+# A unit of the hit at rank r scores its coverage / (1 + RANK_DISCOUNT * (r - 1)): a lower passage must
+# cover more of the question to be quoted first. Set by hand with the extractive answers, not swept.
+RANK_DISCOUNT = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,7 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
             if units[i].endswith(":") and i + 1 < len(units) and _ITEM.match(units[i + 1]):
                 continue  # a lead-in is quoted with its items, never alone
             text = _with_lead_in(units, i)
-            score = terms.coverage(set(tokenize(text))) / (1 + 0.15 * (hit.rank - 1))
+            score = terms.coverage(set(tokenize(text))) / (1 + RANK_DISCOUNT * (hit.rank - 1))
             if score > 0:
                 candidates.append(Quote(hit, text, score, i))
     candidates.sort(key=lambda q: (-q.score, q.hit.rank, q.position))
@@ -173,6 +176,9 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
 
 _ITEM = re.compile(r"^(?:(?:\d{1,2}|[a-z])[.)]|[•▪◦·\-–])\s")  # 1. / a) / • items
 LEAD_LOOKBACK = 8  # units searched back for the sentence that introduces an item
+# An item and its lead-in longer than this (characters) are quoted as the item alone: a lead-in that
+# long is a paragraph of its own, not "...será sancionada:". Set by hand, not swept.
+MAX_LEAD_IN_QUOTE = 700
 
 
 def _with_lead_in(units: Sequence[str], i: int) -> str:
@@ -188,7 +194,7 @@ def _with_lead_in(units: Sequence[str], i: int) -> str:
         candidate = units[j]
         same_list = _ITEM.match(candidate) and candidate[:1].isalpha() == lettered
         if candidate.endswith(":") and not same_list:
-            if len(candidate) + len(unit) >= 700:
+            if len(candidate) + len(unit) >= MAX_LEAD_IN_QUOTE:
                 return unit
             return f"{candidate} {unit}" if j == i - 1 else f"{candidate} {LEAD_GAP} {unit}"
     return unit

@@ -99,8 +99,8 @@ class LlamaCppChat(BaseChatModel):
     """A local GGUF model (llama-cpp-python) as a LangChain chat model, with streaming."""
 
     llama: Any
-    temperature: float = 0.0
-    max_tokens: int = 700
+    temperature: float
+    max_tokens: int
 
     @classmethod
     def from_path(cls, path: str, settings: LLMSettings) -> LlamaCppChat:
@@ -110,7 +110,7 @@ class LlamaCppChat(BaseChatModel):
             from llama_cpp import Llama
         except ImportError as exc:
             raise DependencyMissingError("the llama.cpp backend", "pip install -e '.[llamacpp]'") from exc
-        llama = Llama(model_path=path, n_ctx=8192, verbose=False)
+        llama = Llama(model_path=path, n_ctx=settings.context_tokens, verbose=False)
         return cls(llama=llama, temperature=settings.temperature, max_tokens=settings.max_tokens)
 
     @property

@@ -17,6 +17,10 @@ SUPPORTED = 0.5  # a sentence is supported when at least half of its content is 
 Similarity = Callable[[str, str], float]  # (sentence, passage) -> cosine similarity
 ToSpanish = Callable[[str], str]
 
+# e5 cosine similarities of a sentence and a passage mostly fall between these: 0.7 for unrelated text
+# in the same domain, 0.9 for a close paraphrase; rescaled to 0..1 in between. Set by hand, not swept.
+SIMILARITY_BAND = (0.7, 0.9)
+
 
 def _stems(text: str) -> set[str]:
     return {t for t in tokenize(strip_citations(text)) if t not in QUESTION_WORDS}
@@ -37,11 +41,12 @@ def overlap(sentence: str, passage: str, to_spanish: ToSpanish | None = None) ->
 def support(
     sentence: str, passage: str, to_spanish: ToSpanish | None = None, similarity: Similarity | None = None
 ) -> float:
-    """0..1: lexical overlap, averaged with the e5 similarity (rescaled from its 0.7..0.9 band) if given."""
+    """0..1: lexical overlap, averaged with the e5 similarity (rescaled from its SIMILARITY_BAND) if given."""
     lexical = overlap(sentence, passage, to_spanish)
     if similarity is None:
         return round(lexical, 3)
-    semantic = min(1.0, max(0.0, (similarity(strip_citations(sentence), passage) - 0.7) / 0.2))
+    low, high = SIMILARITY_BAND
+    semantic = min(1.0, max(0.0, (similarity(strip_citations(sentence), passage) - low) / (high - low)))
     return round((lexical + semantic) / 2, 3)
 
 
