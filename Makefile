@@ -30,7 +30,7 @@ eval-gate: $(STAMP)
 		--out build/eval-demo/run --gate evals/gates/demo.json
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check assistant tests scripts
+	$(VENV)/bin/ruff check assistant tests scripts evals
 	$(VENV)/bin/mypy assistant
 
 corpus: $(STAMP)
