@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from assistant.answer.numbers import spanish_words
 from assistant.answer.text import split_units
-from assistant.language import tokenize
+from assistant.language import ITEM_START, tokenize
 from assistant.search.plan import QueryPlan
 from assistant.search.translate import load_glossary
 from assistant.types import Hit
@@ -149,7 +149,7 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
     for hit in hits:
         units = split_units(hit.chunk.text)
         for i in range(len(units)):
-            if units[i].endswith(":") and i + 1 < len(units) and _ITEM.match(units[i + 1]):
+            if units[i].endswith(":") and i + 1 < len(units) and ITEM_START.match(units[i + 1]):
                 continue  # a lead-in is quoted with its items, never alone
             text = _with_lead_in(units, i)
             score = terms.coverage(set(tokenize(text))) / (1 + RANK_DISCOUNT * (hit.rank - 1))
@@ -174,7 +174,6 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
     return chosen
 
 
-_ITEM = re.compile(r"^(?:(?:\d{1,2}|[a-z])[.)]|[•▪◦·\-–])\s")  # 1. / a) / • items
 LEAD_LOOKBACK = 8  # units searched back for the sentence that introduces an item
 # An item and its lead-in longer than this (characters) are quoted as the item alone: a lead-in that
 # long is a paragraph of its own, not "...será sancionada:". Set by hand, not swept.
@@ -187,12 +186,12 @@ def _with_lead_in(units: Sequence[str], i: int) -> str:
     sancionada:", "...en los siguientes casos:"); items of the same list in between are left out and
     marked."""
     unit = units[i]
-    if i == 0 or not _ITEM.match(unit):
+    if i == 0 or not ITEM_START.match(unit):
         return unit
     lettered = unit[:1].isalpha()
     for j in range(i - 1, max(-1, i - 1 - LEAD_LOOKBACK), -1):
         candidate = units[j]
-        same_list = _ITEM.match(candidate) and candidate[:1].isalpha() == lettered
+        same_list = ITEM_START.match(candidate) and candidate[:1].isalpha() == lettered
         if candidate.endswith(":") and not same_list:
             if len(candidate) + len(unit) >= MAX_LEAD_IN_QUOTE:
                 return unit

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
+from assistant.language import ITEM_BREAK, SENTENCE_END
+
 # A period ends a sentence unless it closes an abbreviation or a list number ("Art. 92", "1. Con pena").
 _ABBREVIATIONS = frozenset(
     "art arts no nro núm num lit inc sr sra dr dra ed p pp vol cap etc ss num. n° cf".split()
 )
-_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"«“(¿¡]?[A-ZÁÉÍÓÚÑ0-9])")
-_ITEM = re.compile(r"\s+(?=(?:\d{1,2}|[a-z])[.)]\s+[A-ZÁÉÍÓÚÑ])")
 _CITATION = re.compile(r"\[(\d{1,3})\]")
 MAX_UNIT = 600  # characters: longer units are cut at a comma or semicolon
 
@@ -29,13 +29,13 @@ def split_units(text: str) -> list[str]:
         if not paragraph:
             continue
         pieces: list[str] = []
-        for piece in _END.split(paragraph):
+        for piece in SENTENCE_END.split(paragraph):
             if pieces and (_ends_abbreviation(pieces[-1]) or pieces[-1].endswith(".-")):
                 pieces[-1] += " " + piece
             else:
                 pieces.append(piece)
         for piece in pieces:
-            units += [p for p in _ITEM.split(piece) if p.strip()]
+            units += [p for p in ITEM_BREAK.split(piece) if p.strip()]
     return [cut for unit in units for cut in _cut(unit)]
 
 
@@ -55,7 +55,7 @@ def split_sentences(answer: str) -> list[str]:
     text = re.sub(r"([.!?])\s*((?:\[\d{1,3}\]\s*)+)", lambda m: f" {m.group(2).strip()}{m.group(1)} ", text)
     text = " ".join(text.split())
     out: list[str] = []
-    for piece in _END.split(text):
+    for piece in SENTENCE_END.split(text):
         if out and _ends_abbreviation(out[-1]):
             out[-1] += " " + piece
         else:

@@ -6,18 +6,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.ingest.extract import OutlineEntry
-from assistant.ingest.legal import ARTICLE, LIST_ITEM, Block, split_articles
+from assistant.ingest.legal import ARTICLE, Block, split_articles
 from assistant.ingest.sections import split_sections
+from assistant.language import CHUNK_SENTENCE_END, LIST_ITEM
 from assistant.settings import ChunkingSettings
 from assistant.types import LEGAL_DOC_TYPES, Chunk, DocumentInfo, Line
 
 TokenCounter = Callable[[str], int]
-_SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[A-ZÁÉÍÓÚÑ0-9¿(])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +99,7 @@ def _fit(units: list[_Unit], budget: int, count_tokens: TokenCounter) -> list[_U
         if count_tokens(unit.text) <= budget:
             fitted.append(unit)
             continue
-        for sentence in _SENTENCE_END.split(unit.text):
+        for sentence in CHUNK_SENTENCE_END.split(unit.text):
             if count_tokens(sentence) <= budget:
                 fitted.append(_Unit(sentence, unit.page_start, unit.page_end))
                 continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.language import LIST_ITEM
 from assistant.types import Line
 
 ARTICLE = re.compile(
@@ -36,7 +37,6 @@ STRUCTURE = re.compile(
 DISPOSITIONS = re.compile(r"^DISPOSICI(?:ONES|ÓN)\s+[A-ZÁÉÍÓÚ ]+$")
 CONCORDANCE = re.compile(r"^(CONCORDANCIAS|JURISPRUDENCIA)\s*:?\s*$", re.IGNORECASE)
 NOTE = re.compile(r"^Nota\s*:", re.IGNORECASE)
-LIST_ITEM = re.compile(r"^(?:\d{1,3}[.)]|[a-zñ]\)|[ivx]{1,5}\)|-|•)\s")
 # A line ending like this introduces quoted text ("...era el siguiente:", "...el artículo dirá:").
 _QUOTE_INTRO = re.compile(r"(siguientes?|texto|dirá|diría|dice|decía)\s*:\s*$", re.IGNORECASE)
 
