@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from assistant.settings import EmbeddingSettings, Settings
+from assistant.testing import free_port, hash_environment, hash_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "corpus-real" / "ley-garantias-jurisdiccionales-2020.pdf"
@@ -43,10 +45,18 @@ class Request:
     error: str = ""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def index_settings(index_dir: Path, embedding: str) -> Settings:
+    """The index with the chosen embedder: "hash" (assistant.testing, no model) or "e5"."""
+    if embedding == "hash":
+        return hash_settings(index_dir)
+    return Settings(index_dir=index_dir, embedding=EmbeddingSettings(backend="e5"))
+
+
+def serve_environment(index_dir: Path, embedding: str) -> dict[str, str]:
+    """The same as environment variables, for `assistant serve`."""
+    if embedding == "hash":
+        return hash_environment(index_dir)
+    return {"ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_EMBEDDING__BACKEND": "e5"}
 
 
 def start_server(
@@ -54,8 +64,8 @@ def start_server(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`assistant serve` on a free loopback port (it ingests `corpus` first when the index is empty)."""
     port = free_port()
-    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_CORPUS_DIR": str(corpus),
-           "ASSISTANT_EMBEDDING__BACKEND": embedding, "ASSISTANT_LLM__BACKEND": "none"}  # fmt: skip
+    env = {**os.environ, **serve_environment(index_dir, embedding), "ASSISTANT_CORPUS_DIR": str(corpus),
+           "ASSISTANT_LLM__BACKEND": "none"}  # fmt: skip
     process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
                                env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -166,9 +176,8 @@ def latency(seconds: list[float]) -> dict[str, float]:
 def check_index(index_dir: Path, embedding: str) -> dict[str, Any]:
     """Offline, after the server stopped: manifest, Chroma and BM25 agree."""
     from assistant.index import Index
-    from assistant.settings import EmbeddingSettings, Settings
 
-    index = Index(Settings(index_dir=index_dir, embedding=EmbeddingSettings(backend=embedding)))  # type: ignore[arg-type]
+    index = Index(index_settings(index_dir, embedding))
     known = index.known_ids()
     stored = set(index.store.all_ids())
     return {

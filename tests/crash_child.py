@@ -17,7 +17,7 @@ from assistant.index import Index, lexical, manifest
 from assistant.index.embed import CachedEmbeddings
 from assistant.index.store import Store
 from assistant.index.write import ingest_paths
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.testing import hash_settings
 
 BATCH = 4  # chunks per Chroma request, so a document takes several
 
@@ -82,8 +82,7 @@ def arm(point: str) -> None:
 def main() -> None:
     point, index_dir, *files = sys.argv[1:]
     arm(point)
-    settings = Settings(index_dir=Path(index_dir), embedding=EmbeddingSettings(backend="hash"))
-    reports = ingest_paths(Index(settings), [Path(f) for f in files], progress=False)
+    reports = ingest_paths(Index(hash_settings(Path(index_dir))), [Path(f) for f in files], progress=False)
     print(" ".join(f"{r.file}:{r.status}" for r in reports))
 
 

@@ -3,25 +3,18 @@ clear errors for incomplete settings; the llama.cpp adapter speaks LangChain and
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.models import LlamaCppChat, chat_model, model_name, ollama_model
 from assistant.errors import SettingsError
 from assistant.settings import LLMSettings
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from assistant.testing import free_port
 
 
 def test_none_is_extractive_and_auto_without_ollama_is_extractive():
     assert chat_model(LLMSettings(backend="none")) is None
-    assert chat_model(LLMSettings(backend="auto", ollama_url=f"http://127.0.0.1:{_closed_port()}")) is None
+    assert chat_model(LLMSettings(backend="auto", ollama_url=f"http://127.0.0.1:{free_port()}")) is None
 
 
 def test_auto_never_probes_another_host(monkeypatch):

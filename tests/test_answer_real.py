@@ -13,7 +13,7 @@ from assistant.answer.ask import ask
 from assistant.answer.messages import ABSTAIN
 from assistant.index import Index
 from assistant.index.write import ingest_paths
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.testing import hash_settings
 
 pytestmark = pytest.mark.slow
 COIP = "coip-2014-reformado-2025.pdf"
@@ -21,10 +21,7 @@ COIP = "coip-2014-reformado-2025.pdf"
 
 @pytest.fixture(scope="module")
 def real_index(real_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Index:
-    settings = Settings(
-        index_dir=tmp_path_factory.mktemp("real") / "index", embedding=EmbeddingSettings(backend="hash")
-    )
-    index = Index(settings)
+    index = Index(hash_settings(tmp_path_factory.mktemp("real") / "index"))
     reports = ingest_paths(index, sorted(real_corpus.glob("*.pdf")), progress=False)
     assert all(r.status == "ingested" for r in reports)
     return index

@@ -17,22 +17,14 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.ask import ask
-from assistant.cli import main
 from assistant.index import Index
 from assistant.index.write import ingest_paths, remove_documents
 from assistant.search import search
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.settings import Settings
+from assistant.testing import free_port, hash_settings
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.server
 PENALTY = "¿Qué pena tiene el delito de trata de personas?"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(host: str, port: int, process: subprocess.Popen[bytes] | None) -> None:
@@ -60,7 +52,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     if not Path(chroma).exists():
         pytest.skip("the `chroma` command is not installed (pip install chromadb)")
-    port, path = _free_port(), tmp_path_factory.mktemp("chroma-server")
+    port, path = free_port(), tmp_path_factory.mktemp("chroma-server")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     command = [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -79,8 +71,7 @@ def served(chroma_server: tuple[str, int], tmp_path: Path) -> Settings:
     client = chromadb.HttpClient(host=host, port=port)
     for collection in client.list_collections():
         client.delete_collection(collection.name)
-    return Settings(index_dir=tmp_path / "index", embedding=EmbeddingSettings(backend="hash"),
-                    chroma_host=host, chroma_port=port)  # fmt: skip
+    return hash_settings(tmp_path / "index", chroma_host=host, chroma_port=port)
 
 
 def _server_count(settings: Settings) -> int:
@@ -136,13 +127,3 @@ def test_two_machines_share_the_documents_of_one_server(served, law, report, mon
     assert _server_count(served) == len(first.known_ids())
     remove_documents(second, ["informe-prueba.pdf"])
     assert all(h.chunk.file == "ley-prueba.pdf" for h in search(first, "mercurio peces", k=10))
-
-
-def test_an_unreachable_server_is_a_clear_error(monkeypatch, tmp_path, capsys):
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "hash")
-    monkeypatch.setenv("ASSISTANT_CHROMA_HOST", "127.0.0.1")
-    monkeypatch.setenv("ASSISTANT_CHROMA_PORT", "9")  # discard: nothing listens
-    assert main(["ingest", str(tmp_path), "--no-progress"]) == 1
-    err = capsys.readouterr().err
-    assert "no Chroma server answers at 127.0.0.1:9" in err and "chroma run --path DIR" in err

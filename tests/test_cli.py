@@ -1,16 +1,39 @@
+"""The `assistant` command: per-file ingest reports, the JSON shapes, the verbs end to end, and for each
+kind of failure its exit code (cli.EXIT_CODES) with one line on stderr."""
+
+import fcntl
+import io
 import json
+import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from assistant.cli import BROKEN_PIPE, main
+from assistant.index import Index
+from assistant.index.write import ingest_paths
+from assistant.testing import free_port, hash_environment, hash_settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "hash")
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    for name, value in hash_environment(tmp_path / "index").items():
+        monkeypatch.setenv(name, value)
     return tmp_path
+
+
+def one_error(capsys) -> str:  # type: ignore[no-untyped-def]
+    """What the command wrote on stderr: exactly one line, starting with 'error: '."""
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
 
 
 def test_ingest_reports_per_file_and_fails_when_one_file_fails(env, law, capsys):
@@ -52,11 +75,6 @@ def test_search_json_has_the_contract_fields(env, law, capsys):
     assert hits[0]["article"] == "Art. 92" and hits[0]["page_start"] == 2
 
 
-def test_search_without_index_says_what_to_do(env, capsys):
-    assert main(["search", "trata"]) == 3  # IndexMissingError
-    assert "run 'assistant ingest corpus/' first" in capsys.readouterr().err
-
-
 def test_index_option_overrides_the_environment(env, law, tmp_path, capsys):
     other = tmp_path / "other-index"
     assert main(["ingest", str(law), "--index", str(other), "--no-progress"]) == 0
@@ -77,8 +95,9 @@ def test_docs_and_remove(env, law, report, capsys):
         "informe-prueba.pdf": "report",
     }
     assert main(["remove", "ley-prueba.pdf"]) == 0
-    assert main(["remove", "ley-prueba.pdf"]) == 2  # InvalidInputError
-    assert "not in the index" in capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["docs", "--json"]) == 0
+    assert [d["file"] for d in json.loads(capsys.readouterr().out)] == ["informe-prueba.pdf"]
 
 
 def test_run_ingests_the_corpus_once_then_searches(env, law, monkeypatch, capsys):
@@ -92,12 +111,6 @@ def test_run_ingests_the_corpus_once_then_searches(env, law, monkeypatch, capsys
     assert main(["run", "--query", "órganos"]) == 0
     out = capsys.readouterr().out
     assert "ingesting" not in out and "Art. 95" in out
-
-
-def test_invalid_setting_is_reported(monkeypatch, capsys):
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "magic")
-    assert main(["docs"]) == 2
-    assert "embedding" in capsys.readouterr().err
 
 
 def test_help_lists_the_commands(capsys):
@@ -160,15 +173,9 @@ def test_eval_gate_fails_with_the_metric_named(env, law, capsys):
     )
 
 
-def test_eval_errors_say_what_to_do(env, capsys):
-    assert main(["eval"]) == 2  # InvalidInputError
-    assert (
-        "Give a question file (assistant eval QA.jsonl) or --compare RUN_A RUN_B." in capsys.readouterr().err
-    )
-    assert main(["eval", str(_qa(env / "qa.jsonl"))]) == 3  # IndexMissingError
-    assert "run 'assistant ingest corpus/' first" in capsys.readouterr().err
-    assert main(["eval", "--compare", str(env), str(env)]) == 2
-    assert "not an evaluation run" in capsys.readouterr().err
+def test_eval_compare_refuses_a_folder_that_is_not_a_run(env, capsys):
+    assert main(["eval", "--compare", str(env), str(env)]) == 2  # InvalidInputError
+    assert "not an evaluation run" in one_error(capsys)
 
 
 @pytest.mark.integration
@@ -214,12 +221,6 @@ def test_ask_session_carries_a_follow_up(env, law, capsys):
     assert len(session.read_text("utf-8").splitlines()) == 2
 
 
-def test_ask_refuses_an_empty_question(env, law, capsys):
-    main(["ingest", str(law), "--no-progress"])
-    assert main(["ask", "  "]) == 2  # InvalidQuestionError
-    assert "The question is empty; write what you want to know." in capsys.readouterr().err
-
-
 def test_ask_file_filter_limits_the_sources(env, law, report, capsys):
     main(["ingest", str(law), str(report), "--no-progress"])
     capsys.readouterr()
@@ -228,3 +229,163 @@ def test_ask_file_filter_limits_the_sources(env, law, report, capsys):
     answer = json.loads(capsys.readouterr().out)
     assert {h["file"] for h in answer["hits"]} == {"informe-prueba.pdf"}
     assert all(c["file"] == "informe-prueba.pdf" for c in answer["citations"])
+
+
+# --- failures: the kind (cli.EXIT_CODES) is the exit code, and stderr holds one line saying what to do ----
+
+
+@pytest.fixture
+def indexed(env, law):  # type: ignore[no-untyped-def]
+    """The environment's index, holding the test law."""
+    ingest_paths(Index(hash_settings(env / "index")), [law], progress=False)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ingest", "{tmp}/falta.pdf"], "error: {tmp}/falta.pdf: no such file or folder; check the path"),
+        (["remove", "nada.pdf"], "error: nada.pdf: not in the index (indexed: none); see `assistant docs`"),
+        (["eval"], "error: Give a question file (assistant eval QA.jsonl) or --compare RUN_A RUN_B."),
+    ],
+    ids=["ingest-missing-path", "remove-unknown-file", "eval-without-questions"],
+)
+def test_invalid_input_exits_2(env, capsys, argv, message):  # InvalidInputError
+    assert main([a.format(tmp=env) for a in argv]) == 2
+    assert one_error(capsys) == message.format(tmp=env)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("  ", "error: The question is empty; write what you want to know."),
+        ("trata " * 400, "error: The question is 2399 characters long; keep it under 2000 "
+                         "(ask about one point at a time)."),
+    ],
+    ids=["empty", "too-long"],
+)  # fmt: skip
+def test_an_empty_or_huge_question_exits_2(indexed, capsys, question, message):  # InvalidQuestionError
+    assert main(["ask", question]) == 2
+    assert one_error(capsys) == message
+
+
+def test_a_setting_the_product_cannot_use_exits_2(env, law, monkeypatch, capsys):  # SettingsError
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "magic")  # refused when the settings load
+    assert main(["docs"]) == 2
+    assert one_error(capsys) == (
+        "error: invalid setting: ('embedding', 'backend'): Input should be 'e5', 'st' or 'hash'"
+    )
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "st")  # valid alone, refused when the index opens
+    assert main(["ingest", str(law), "--no-progress"]) == 2
+    assert one_error(capsys) == (
+        "error: ASSISTANT_EMBEDDING__MODEL_PATH is empty; set it to a local sentence-transformers model "
+        "directory to use the 'st' backend"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "trata"], ["ask", "trata"], ["draft", "context", "--out", "{tmp}/nota.md"],
+     ["eval", "{tmp}/qa.jsonl"]],
+    ids=["search", "ask", "draft", "eval"],
+)  # fmt: skip
+def test_a_command_that_needs_documents_exits_3_on_an_empty_index(env, capsys, argv):  # IndexMissingError
+    _qa(env / "qa.jsonl")
+    assert main([a.format(tmp=env) for a in argv]) == 3
+    assert one_error(capsys) == f"error: No index at {env / 'index'}; run 'assistant ingest corpus/' first."
+
+
+@contextmanager
+def write_lock_held(index_dir: Path) -> Iterator[None]:
+    """Another process holding `<index>/.write.lock`, as a running `assistant ingest` does."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    hold = (
+        "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+        "f.seek(0); f.truncate(); f.write('process 4242'); f.flush(); "
+        "print('held', flush=True); time.sleep(60)"
+    )
+    command = [sys.executable, "-c", hold, str(index_dir / ".write.lock")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+            yield
+        finally:
+            holder.kill()
+
+
+def test_ingest_while_another_process_writes_exits_4(env, law, capsys):  # WriterBusyError
+    with write_lock_held(env / "index"):
+        assert main(["ingest", str(law), "--no-progress"]) == 4
+    assert one_error(capsys) == (
+        f"error: process 4242 is writing to the index at {env / 'index'}; wait until it finishes, then run "
+        "this again"
+    )
+
+
+def test_an_unreachable_chroma_server_exits_5(env, law, monkeypatch, capsys):  # StoreUnavailableError
+    port = free_port()  # nothing listens there
+    monkeypatch.setenv("ASSISTANT_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("ASSISTANT_CHROMA_PORT", str(port))
+    assert main(["ingest", str(law), "--no-progress"]) == 5
+    line = one_error(capsys)
+    assert line.startswith(f"error: no Chroma server answers at 127.0.0.1:{port} (")
+    assert line.endswith(
+        f"start one with 'chroma run --path DIR --host 127.0.0.1 --port {port}', or unset "
+        "ASSISTANT_CHROMA_HOST to use the embedded store"
+    )
+
+
+def test_a_chat_model_that_does_not_answer_exits_6(indexed, monkeypatch, capsys):  # ModelError
+    """(tests/test_secrets.py checks the same through an OpenAI-compatible server, and that its API key
+    is in no message.)"""
+    pytest.importorskip("langchain_ollama", reason="the 'llm' extra is not installed")
+    monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "ollama")
+    monkeypatch.setenv("ASSISTANT_LLM__MODEL", "qwen2.5:7b")
+    monkeypatch.setenv("ASSISTANT_LLM__OLLAMA_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    assert main(["ask", "¿Qué pena tiene el delito de trata de personas?", "--json"]) == 6
+    line = one_error(capsys)
+    assert line.startswith("error: the chat model chat-ollama:qwen2.5:7b failed (")
+    assert line.endswith("or answer without it (--extractive, or ASSISTANT_LLM__BACKEND=none)")
+
+
+def test_a_missing_optional_dependency_exits_7(env, law, monkeypatch, capsys):  # DependencyMissingError
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "st")
+    monkeypatch.setenv("ASSISTANT_EMBEDDING__MODEL_PATH", str(env / "model"))
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # `import` fails as if not installed
+    assert main(["ingest", str(law), "--no-progress"]) == 7
+    assert one_error(capsys) == (
+        "error: the 'st' embedding backend needs an optional dependency; install it with: "
+        "pip install torch==2.13.0 && pip install -e '.[st]'"
+    )
+
+
+def console_script() -> str:
+    """The installed `assistant` command (pip's entry-point wrapper), beside this Python or on PATH."""
+    beside = Path(sys.executable).with_name("assistant")
+    found = str(beside) if beside.is_file() else shutil.which("assistant")
+    assert found, "the `assistant` command is not installed; run pip install -e ."
+    return found
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(env, capsys):
+    """`assistant search ... --json | head -c 400`: exit 141 (cli.BROKEN_PIPE), nothing on stderr."""
+    ingest_paths(Index(hash_settings(env / "index")), [ROOT / "corpus"], progress=False)
+    argv = ["search", "trata de personas", "--json", "--k", "100"]
+    assert main(argv) == 0
+    size = len(capsys.readouterr().out.encode())
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)  # one page, Linux's smallest pipe
+    # The output overfills the pipe and the child's stdout buffer: it cannot all be written before the
+    # reader leaves, so a write fails (else this test could not fail).
+    assert size > 2 * (fcntl.fcntl(write_end, fcntl.F_GETPIPE_SZ) + io.DEFAULT_BUFFER_SIZE + 400)
+    environment = {**os.environ, **hash_environment(env / "index")}
+    with subprocess.Popen(
+        [console_script(), *argv], stdout=write_end, stderr=subprocess.PIPE, env=environment
+    ) as child:
+        os.close(write_end)
+        with open(read_end, "rb") as reader:
+            head = reader.read(400)
+        _, err = child.communicate(timeout=120)
+    assert head.startswith(b'{\n "query": "trata de personas"') and len(head) == 400
+    assert err.decode() == "", err.decode()  # no "Exception ignored", no BrokenPipeError traceback
+    assert child.returncode == BROKEN_PIPE

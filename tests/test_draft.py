@@ -14,7 +14,8 @@ from assistant.draft.export import estimate_pages, to_docx, to_markdown
 from assistant.draft.plans import Plan, load_plan
 from assistant.errors import AssistantError
 from assistant.index.write import ingest_paths
-from assistant.settings import Settings
+from assistant.settings import RetrievalSettings, Settings
+from assistant.testing import FakeChat, hash_environment, hash_settings
 
 
 @pytest.mark.parametrize("language", ["es", "fr", "en"])
@@ -94,8 +95,8 @@ def test_markdown_and_docx_hold_headings_references_and_annex(draft, tmp_path):
 
 
 def test_draft_command_writes_docx_and_refuses_other_formats(monkeypatch, tmp_path, law, capsys):
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "hash")
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    for name, value in hash_environment(tmp_path / "index").items():
+        monkeypatch.setenv(name, value)
     main(["ingest", str(law), "--no-progress"])
     assert main(["draft", "concept-note", "--axis", "A", "--out", str(tmp_path / "nota.docx")]) == 0
     assert (
@@ -134,7 +135,6 @@ def test_llm_draft_writes_checked_paragraphs_with_draft_wide_citations(index, la
 
     from assistant.answer.messages import UNSUPPORTED
     from assistant.draft.write import evidence
-    from assistant.testing import FakeChat
 
     ingest_paths(index, [law, report], progress=False)
     plan = load_plan(index.settings.prompts_dir, "es")
@@ -175,7 +175,6 @@ def test_llm_draft_writes_checked_paragraphs_with_draft_wide_citations(index, la
 
 
 def test_llm_draft_marks_a_gap_when_the_model_finds_nothing_or_cites_nothing(index, law):
-    from assistant.testing import FakeChat
 
     ingest_paths(index, [law], progress=False)
     gap = load_plan(index.settings.prompts_dir, "fr").gap
@@ -187,14 +186,9 @@ def test_llm_draft_marks_a_gap_when_the_model_finds_nothing_or_cites_nothing(ind
 
 def test_references_and_annex_label_repealed_law(tmp_path, law):
     from assistant.index import Index
-    from assistant.settings import EmbeddingSettings, RetrievalSettings
 
-    settings = Settings(
-        index_dir=tmp_path / "index",
-        embedding=EmbeddingSettings(backend="hash"),
-        retrieval=RetrievalSettings(repealed_files=["ley-prueba.pdf"]),
-    )
-    index = Index(settings)
+    repealed = RetrievalSettings(repealed_files=["ley-prueba.pdf"])
+    index = Index(hash_settings(tmp_path / "index", retrieval=repealed))
     ingest_paths(index, [law], progress=False)
     result = build_draft(index, "context", "es", axis="A")
     assert result.repealed == {"ley-prueba.pdf"}

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from assistant.index import Index
 from assistant.index.write import ingest_paths
-from assistant.settings import EmbeddingSettings, Settings
+from assistant.testing import hash_settings
 from assistant.types import FileReport
 from tests import pdfs
 
@@ -42,7 +42,7 @@ def law_bytes() -> bytes:
 
 
 def fresh_index(root: Path) -> Index:
-    return Index(Settings(index_dir=root / "index", embedding=EmbeddingSettings(backend="hash")))
+    return Index(hash_settings(root / "index"))
 
 
 # --- hostile files, derived from the valid PDF's bytes -------------------------------------------------

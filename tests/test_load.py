@@ -13,7 +13,7 @@ import pytest
 
 from tests import pdfs
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.load  # selected by -m load; the default run includes it
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "bench_load.py"
 QUESTIONS = [
     "¿Qué pena tiene el delito de trata de personas?",

@@ -16,6 +16,7 @@ from typing import ClassVar
 import pytest
 
 from assistant.cli import main
+from assistant.testing import hash_environment
 
 SECRET = "sk-test-7Hq2vX9LmP4rT8wZ"
 REPLY = (
@@ -66,8 +67,8 @@ def server() -> Iterator[str]:
 
 @pytest.fixture
 def env(monkeypatch, tmp_path, law):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ASSISTANT_EMBEDDING__BACKEND", "hash")
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    for name, value in hash_environment(tmp_path / "index").items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("ASSISTANT_LLM__BACKEND", "openai")
     monkeypatch.setenv("ASSISTANT_LLM__MODEL", "stand-in")
     monkeypatch.setenv("ASSISTANT_LLM__API_KEY", SECRET)
