@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import shutil
 from collections.abc import Collection, Iterable, Sequence
@@ -46,6 +47,9 @@ def grams(text: str, n: int = 4) -> list[str]:
 
 def _bm25(corpus: list[list[str]]) -> object:
     import bm25s
+
+    # bm25s sets its own logger to DEBUG, so its progress notes reached stderr on every ingest.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     retriever = bm25s.BM25()
     if corpus:
