@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,11 +46,17 @@ def grams(text: str, n: int = 4) -> list[str]:
     return out
 
 
-def _bm25(corpus: list[list[str]]) -> object:
+def _bm25s() -> Any:
+    """The bm25s module, imported on first use. It sets its own logger to DEBUG when imported, which
+    printed its progress notes on stderr at every ingest: quiet it."""
     import bm25s
 
-    # bm25s sets its own logger to DEBUG, so its progress notes reached stderr on every ingest.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+def _bm25(corpus: list[list[str]]) -> object:
+    bm25s = _bm25s()
 
     retriever = bm25s.BM25()
     if corpus:
@@ -107,7 +114,7 @@ class LexicalIndex:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("recipe") != RECIPE:
             return None
-        import bm25s
+        bm25s = _bm25s()
 
         def load(name: str) -> object:
             return bm25s.BM25.load(str(folder / name), show_progress=False) if meta["ids"] else bm25s.BM25()
