@@ -217,3 +217,24 @@ def test_character_ngrams_match_cognates():
     index = LexicalIndex.build(rows)
     assert index.search_ngrams("l'exploitation des victimes", 3)[0][0] == "b"
     assert [cid for cid, _ in index.search_ngrams("exploitation", 3, files={"x.pdf"})] == []
+
+
+def test_a_failed_translation_is_not_cached(monkeypatch):
+    """One Apertium failure must not leave that question untranslated for the life of the process."""
+    from assistant.search import translate as module
+
+    calls = []
+
+    def flaky(text: str) -> str:
+        calls.append(text)
+        if len(calls) == 1:
+            raise OSError("apertium stopped answering")
+        return "¿Qué pena tiene la *orpaillage ilegal?"
+
+    monkeypatch.setattr(module, "_TRANSLATIONS", {})
+    monkeypatch.setattr(module, "apertium", lambda pair: flaky)
+    question = "Quelle peine pour l'orpaillage illégal ?"
+    assert translate(question, "fr") is None
+    assert translate(question, "fr") == ("¿Qué pena tiene la orpaillage ilegal?", ("orpaillage",))
+    assert translate(question, "fr") == ("¿Qué pena tiene la orpaillage ilegal?", ("orpaillage",))
+    assert len(calls) == 2  # the success is cached, the failure was not
