@@ -10,8 +10,6 @@ InvalidInputError is reached as its subclass InvalidQuestionError; an AssistantE
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +36,7 @@ from assistant.testing import FakeChat, free_port, hash_settings
 from assistant.types import FileReport
 from assistant.ui.api import HTTP_STATUS, add_api, http_error
 from tests import pdfs
+from tests.locks import write_lock_held
 
 QUESTION = "¿Qué pena tiene el delito de trata de personas?"
 
@@ -130,24 +129,12 @@ def test_an_upload_has_the_upload_json_shape_and_is_listed(index, tmp_path):
 
 def test_an_upload_while_another_process_writes_the_index_is_a_409(index, tmp_path):
     data = pdfs.report_pdf(tmp_path / "informe.pdf").read_bytes()
-    index.root.mkdir(parents=True, exist_ok=True)
-    hold = (
-        "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-        "f.seek(0); f.truncate(); f.write('process 4242'); f.flush(); "
-        "print('held', flush=True); time.sleep(60)"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", hold, str(index.root / ".write.lock")],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
     client = client_for(index)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with write_lock_held(index.root):
         response = client.post("/api/ingest", params={"name": "informe.pdf"}, content=data)
         expected = message_of(lambda: ingest_paths(index, [tmp_path / "informe.pdf"], progress=False))
         assert_error(response, 409, expected)
         assert expected.startswith(f"process 4242 is writing to the index at {index.root}; wait until")
-    finally:
-        holder.kill()
-        holder.wait()
     retry = client.post("/api/ingest", params={"name": "informe.pdf"}, content=data)
     assert retry.status_code == 200 and retry.json()[0]["status"] == "ingested"  # the lock died with it
 

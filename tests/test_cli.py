@@ -8,8 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from assistant.cli import BROKEN_PIPE, main
 from assistant.index import Index
 from assistant.index.write import ingest_paths
 from assistant.testing import free_port, hash_environment, hash_settings
+from tests.locks import write_lock_held
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -293,24 +292,6 @@ def test_a_command_that_needs_documents_exits_3_on_an_empty_index(env, capsys, a
     _qa(env / "qa.jsonl")
     assert main([a.format(tmp=env) for a in argv]) == 3
     assert one_error(capsys) == f"error: No index at {env / 'index'}; run 'assistant ingest corpus/' first."
-
-
-@contextmanager
-def write_lock_held(index_dir: Path) -> Iterator[None]:
-    """Another process holding `<index>/.write.lock`, as a running `assistant ingest` does."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    hold = (
-        "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-        "f.seek(0); f.truncate(); f.write('process 4242'); f.flush(); "
-        "print('held', flush=True); time.sleep(60)"
-    )
-    command = [sys.executable, "-c", hold, str(index_dir / ".write.lock")]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as holder:
-        try:
-            assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-            yield
-        finally:
-            holder.kill()
 
 
 def test_ingest_while_another_process_writes_exits_4(env, law, capsys):  # WriterBusyError

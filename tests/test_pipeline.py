@@ -2,11 +2,12 @@ import shutil
 
 import pytest
 
-from assistant.errors import AssistantError, DocumentError
+from assistant.errors import AssistantError, DocumentError, WriterBusyError
 from assistant.index import Index
 from assistant.index.write import ingest_paths, remove_documents
 from assistant.ingest.extract import read_pdf
 from tests import pdfs
+from tests.locks import write_lock_held
 
 
 def _status(reports):
@@ -177,24 +178,12 @@ def test_store_reads_in_pages(index, law, monkeypatch):
 
 
 def test_a_second_process_writing_the_same_index_is_refused_with_a_reason(index, law, tmp_path):
-    import subprocess
-    import sys
-
     ingest_paths(index, [law], progress=False)
-    hold = (
-        "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-        "f.seek(0); f.truncate(); f.write('process 4242'); f.flush(); "
-        "print('held', flush=True); time.sleep(60)"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", hold, str(index.root / ".write.lock")],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(AssistantError, match=r"process 4242 is writing to the index at .*wait until"):
-            ingest_paths(index, [pdfs.report_pdf(tmp_path / "informe.pdf")], progress=False)
-    finally:
-        holder.kill()
-        holder.wait()
+    with (
+        write_lock_held(index.root),
+        pytest.raises(WriterBusyError, match=r"process 4242 is writing to the index at .*wait until"),
+    ):
+        ingest_paths(index, [pdfs.report_pdf(tmp_path / "informe.pdf")], progress=False)
     reports = ingest_paths(index, [pdfs.report_pdf(tmp_path / "informe.pdf")], progress=False)
     assert reports[0].status == "ingested"  # the lock died with its holder
     assert set(index.manifest.documents) == {"ley-prueba.pdf", "informe.pdf"}
