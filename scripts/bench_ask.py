@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.answer.ask import ask
 from assistant.evaluate.dataset import load_questions
 from assistant.evaluate.metrics import percentile
+from assistant.evaluate.names import Metric
 from assistant.index import Index
 from assistant.settings import Settings
 
@@ -26,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def summary(ms: list[float]) -> dict[str, float]:
     return {
-        "n": len(ms),
-        "p50_ms": round(percentile(ms, 50), 1),
-        "p95_ms": round(percentile(ms, 95), 1),
-        "max_ms": round(max(ms, default=0.0), 1),
+        Metric.N: len(ms),
+        Metric.P50_MS: round(percentile(ms, 50), 1),
+        Metric.P95_MS: round(percentile(ms, 95), 1),
+        Metric.MAX_MS: round(max(ms, default=0.0), 1),
     }
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.index import Index
-from assistant.ingest.pipeline import ingest_paths
+from assistant.index.write import ingest_paths
 from assistant.settings import EmbeddingSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -22,10 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embed import E5Embeddings
+from assistant.evaluate.dataset import load_questions
+from assistant.evaluate.metrics import percentile
+from assistant.evaluate.names import DEPTH, Metric
 from assistant.index import Index
-from assistant.manifest import DocumentEntry
-from assistant.retrieve import search
+from assistant.index.embed import E5Embeddings
+from assistant.index.manifest import DocumentEntry
+from assistant.search import search
 from assistant.settings import Settings
 from assistant.types import Chunk
 
@@ -34,25 +36,23 @@ DATASET = ROOT / "evals" / "datasets" / "dev-real.jsonl"
 
 
 def questions() -> list[str]:
-    rows = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [row["question"] for row in rows]
+    return [q.question for q in load_questions(DATASET)]
 
 
 def measure(index: Index, queries: list[str]) -> dict[str, float]:
     # Load e5, BM25, Chroma and both Apertium pipelines first: start-up is not counted.
     for warm_up in ("calentamiento: trata de personas", "échauffement : la traite", "warm-up: trafficking"):
-        search(index, warm_up, k=10)
+        search(index, warm_up, k=DEPTH)
     times = []
     for query in queries:
         start = time.perf_counter()
-        search(index, query, k=10)
+        search(index, query, k=DEPTH)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
     return {
         "queries": len(times),
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
-        "max_ms": round(times[-1], 1),
+        Metric.P50_MS: round(percentile(times, 50), 1),  # nearest rank, as bench_ask.py and `assistant eval`
+        Metric.P95_MS: round(percentile(times, 95), 1),
+        Metric.MAX_MS: round(max(times, default=0.0), 1),
     }
 
 
@@ -95,19 +95,20 @@ def synthetic_index(folder: Path, source: Index, size: int, per_doc: int = 1000)
                     text,
                 )
             )
-        index.store.add(chunks, batch=1000)
-        index.manifest.documents[file] = DocumentEntry(
-            f"doc{doc:03d}",
-            file,
-            f"Ley sintética {doc}",
-            "law",
-            "es",
-            per_doc // 4,
-            per_doc,
-            [c.chunk_id for c in chunks],
-        )
+        with index.writer():
+            index.store.add(chunks, batch=1000)
+            entry = DocumentEntry(
+                f"doc{doc:03d}",
+                file,
+                f"Ley sintética {doc}",
+                "law",
+                "es",
+                per_doc // 4,
+                per_doc,
+                [c.chunk_id for c in chunks],
+            )
+            index.commit(entry, file)
         print(f"synthetic: {(doc + 1) * per_doc} chunks", flush=True)
-    index.manifest.save()
     index.rebuild_lexical()
     return Index(Settings(index_dir=folder))
 
@@ -128,7 +129,7 @@ def main() -> None:
     queries = questions()
     result: dict[str, object] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "mode": "hybrid, k=10, warm (model loaded), Apertium for fr/en questions",
+        "mode": f"hybrid, k={DEPTH}, warm (model loaded), Apertium for fr/en questions",
         "real_corpus": {"chunks": real.store.count(), **measure(real, queries)},
     }
     print(json.dumps(result, indent=1))

@@ -51,7 +51,8 @@ def main() -> None:
     rows: list[tuple[bool, float]] = []
     per_question = []
     for q in load_questions(args.dataset):
-        _, _, _, terms, hits = prepare(index, q.question, (), None, None)
+        prepared = prepare(index, q.question, (), None, None)
+        terms, hits = prepared.terms, prepared.hits
         years = missing_years(q.question, hits)
         # the year and absent-term rules abstain whatever the coverage: such a question counts as 0
         value = 0.0 if years or terms.absent else round(coverage(hits, terms), 4)

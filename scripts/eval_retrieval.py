@@ -1,11 +1,16 @@
-"""Retrieval evaluation: product search modes and the LangChain tutorial baseline on one question set.
+"""Retrieval evaluation of the search modes side by side, and the LangChain tutorial baseline, on one
+question set.
 
-Every system answers every answerable question in one run; per language (es/fr/en) and overall it reports
-hit@1, hit@5, hit@10, MRR@10 and the mean / p95 latency per query. Writes
+`assistant eval` runs the product as configured (hybrid search, then `ask`) beside the baseline; this
+script adds the comparison of modes: e5 alone (dense search with the question as asked), the product's
+dense, lexical and hybrid modes, and the tutorial baseline. Each system goes through
+`assistant.evaluate.run.run_eval` on the answerable questions (one untimed warm-up query first); per
+language (es/fr/en) and overall it reports hit@1, hit@5, hit@10, MRR@10 (and the other retrieval
+metrics of `assistant eval`) and the mean / p95 latency per query. Writes
 evals/results/retrieval-<YYYY-MM-DD>.json and .md and prints the Markdown table.
 
     python scripts/eval_retrieval.py [--dataset evals/datasets/dev-real.jsonl] [--index /work/real-index]
-        [--corpus ../shared/corpus-real] [--modes dense,lexical,hybrid] [--k 10] [--limit N] [--out DIR]
+        [--corpus ../shared/corpus-real] [--modes e5,dense,lexical,hybrid] [--k 10] [--limit N] [--out DIR]
         [--no-tutorial] [--torch-threads 1]
 """
 
@@ -16,108 +21,69 @@ import json
 import platform
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from assistant.evaluate.dataset import Question, load_questions
+from assistant.evaluate.names import DEPTH, TITLES, Metric
+from assistant.evaluate.run import LANGS, Searcher, baseline_searcher, e5_searcher, product_searcher, run_eval
+from assistant.index import Index
+from assistant.settings import Settings
+from assistant.types import SearchMode
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `evals` is a folder of the project, not an installed package
-    sys.path.insert(0, str(ROOT))
-
-from assistant.evaluate.metrics import Span, first_hit_rank, latency_summary, summarise  # noqa: E402
-
-LANGS: tuple[str, ...] = ("es", "fr", "en")
-# "e5" is plain dense search with the question as asked (no translation, glossary or references): the
-# reference point for what query understanding adds. The others are `assistant.retrieve` modes.
+# "e5" is dense search with the question as asked (no translation, glossary or named articles): the
+# reference point for what the query side adds. The others are `assistant search --mode` modes, in the
+# order of the README's table (hybrid, the product's default, last).
 MODES: tuple[str, ...] = ("e5", "dense", "lexical", "hybrid")
-Searcher = Callable[[str, int], list[Span]]
+TUTORIAL = "tutorial"
 
 
-def load_questions(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    """The first `limit` questions of a JSONL file (all when None), blank lines ignored."""
-    with path.open(encoding="utf-8") as fh:
-        questions = [json.loads(line) for line in fh if line.strip()]
-    return questions[:limit] if limit else questions
-
-
-def product_searcher(index_dir: Path, mode: str) -> Searcher:
-    """`assistant.retrieve.search` in one mode over an existing index, returning (file, start, end)."""
-    from assistant.index import Index
-    from assistant.retrieve import search
-    from assistant.settings import Settings
-
-    index = Index(Settings(index_dir=index_dir))
-
-    def run(query: str, k: int) -> list[Span]:
-        plain = mode == "e5"
-        hits = index.store.search(query, k=k) if plain else search(index, query, k=k, mode=mode)  # type: ignore[arg-type]
-        return [(h.chunk.file, h.chunk.page_start, h.chunk.page_end) for h in hits]
-
-    return run
+def mode_searcher(index: Index, mode: str) -> Searcher:
+    return e5_searcher(index) if mode == "e5" else product_searcher(index, cast(SearchMode, mode))
 
 
 def tutorial_searcher(corpus: Path, torch_threads: int) -> tuple[Searcher, dict[str, Any]]:
-    """Build the LangChain tutorial baseline over every PDF in `corpus`; its searcher and build facts."""
+    """The LangChain tutorial baseline over every PDF in `corpus`; its searcher and build facts."""
     import torch
-
-    from assistant.evaluate.baseline import TutorialBaseline
 
     if torch_threads > 0:
         torch.set_num_threads(torch_threads)
     pdfs = sorted(corpus.glob("*.pdf"))
     if not pdfs:
         raise SystemExit(f"no PDFs in {corpus}")
-    started = time.perf_counter()
-    baseline = TutorialBaseline(pdfs)
-    baseline.build()
-    facts = {**baseline.stats, "build_seconds": round(time.perf_counter() - started, 1)}
-    facts["torch_threads"] = torch.get_num_threads()
-    return baseline.search, facts
+    search, facts = baseline_searcher(pdfs)
+    return search, {**facts, "torch_threads": torch.get_num_threads()}
 
 
-def run_system(search: Searcher, questions: Sequence[dict[str, Any]], k: int) -> dict[str, Any]:
-    """Ask every question once (after one untimed warm-up query); ranks, per-language metrics, latency."""
-    search(questions[0]["question"], k)  # loads models lazily; raises NotImplementedError for a missing mode
-    ranks: dict[str, int | None] = {}
-    latencies: list[float] = []
-    for q in questions:
-        started = time.perf_counter()
-        spans = search(q["question"], k)
-        latencies.append((time.perf_counter() - started) * 1000)
-        ranks[q["id"]] = first_hit_rank(spans, q["gold"])
+def run_system(search: Searcher, questions: Sequence[Question], k: int) -> dict[str, Any]:
+    """One system over the questions: retrieval metrics per language and overall, latency, ranks."""
+    run = run_eval(questions, search, k=k)
+    result = run.summary["systems"]["product"]  # run_eval's system under test, whichever it is
+    retrieval = result["retrieval"]
     return {
         "status": "ok",
-        "metrics": by_language(questions, ranks),
-        "latency": latency_summary(latencies),
-        "ranks": ranks,
+        "metrics": {**retrieval["by_lang"], "all": retrieval["all"]},
+        "latency": result["search_latency"],
+        "ranks": {r.id: r.product.retrieval.rank if r.product.retrieval else None for r in run.records},
     }
 
 
-def by_language(questions: Sequence[dict[str, Any]], ranks: dict[str, int | None]) -> dict[str, Any]:
-    """summarise() for each language present (es, fr, en first) and for all questions together."""
-    present = [lang for lang in LANGS if any(q["lang"] == lang for q in questions)]
-    present += sorted({q["lang"] for q in questions} - set(LANGS))
-    out = {lang: summarise([ranks[q["id"]] for q in questions if q["lang"] == lang]) for lang in present}
-    out["all"] = summarise([ranks[q["id"]] for q in questions])
-    return out
-
-
-def evaluate(args: argparse.Namespace, questions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Results per system name: each requested product mode, then the tutorial baseline."""
+def evaluate(args: argparse.Namespace, questions: Sequence[Question]) -> dict[str, dict[str, Any]]:
+    """Results per system name: each requested mode, then the tutorial baseline."""
+    index = Index(Settings(index_dir=args.index)).require()
     systems: dict[str, dict[str, Any]] = {}
     for mode in args.modes:
         started = time.perf_counter()
-        try:
-            systems[mode] = run_system(product_searcher(args.index, mode), questions, args.k)
-        except NotImplementedError as exc:
-            systems[mode] = {"status": "skipped", "reason": f"NotImplementedError: {exc}"}
-        print(f"[{mode}] {systems[mode]['status']} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        systems[mode] = run_system(mode_searcher(index, mode), questions, args.k)
+        print(f"[{mode}] done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if not args.no_tutorial:
-        print("[tutorial] building the baseline (pypdf + MiniLM + Chroma)...", file=sys.stderr)
+        print(f"[{TUTORIAL}] building the baseline (pypdf + MiniLM + Chroma)...", file=sys.stderr)
         search, facts = tutorial_searcher(args.corpus, args.torch_threads)
-        systems["tutorial"] = {**run_system(search, questions, args.k), "build": facts}
-        print(f"[tutorial] built {facts}", file=sys.stderr)
+        systems[TUTORIAL] = {**run_system(search, questions, args.k), "build": facts}
+        print(f"[{TUTORIAL}] built {facts}", file=sys.stderr)
     return systems
 
 
@@ -128,24 +94,21 @@ def pct(value: float) -> str:
 def markdown(report: dict[str, Any]) -> str:
     """The main table (hit@1, hit@5, MRR@10 per language and overall) and a latency / hit@10 table."""
     groups = [*report["counts"]]
-    head = "| system | " + " | ".join(f"{g} hit@1 | {g} hit@5 | {g} MRR@10" for g in groups) + " |"
-    lines = [head, "|---|" + "---:|" * (3 * len(groups))]
+    columns = (Metric.HIT_1, Metric.HIT_5, Metric.MRR)
+    head = " | ".join(f"{g} {TITLES[m]}" for g in groups for m in columns)
+    lines = [f"| system | {head} |", "|---|" + "---:|" * (len(columns) * len(groups))]
     for name, result in report["systems"].items():
-        if result["status"] != "ok":
-            lines.append(f"| {name} | " + " | ".join(["skipped"] * 3 * len(groups)) + " |")
-            continue
         cells = []
         for g in groups:
             m = result["metrics"][g]
-            cells += [pct(m["hit@1"]), pct(m["hit@5"]), f"{m['mrr@10']:.3f}"]
+            cells += [pct(m[Metric.HIT_1]), pct(m[Metric.HIT_5]), f"{m[Metric.MRR]:.3f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     counts = ", ".join(f"{g}={n}" for g, n in report["counts"].items())
     lines += ["", f"Answerable questions: {counts}; k={report['k']}.", ""]
-    lines += ["| system | all hit@10 | mean ms/query | p95 ms/query |", "|---|---:|---:|---:|"]
+    lines += [f"| system | all {Metric.HIT_10} | mean ms/query | p95 ms/query |", "|---|---:|---:|---:|"]
     for name, result in report["systems"].items():
-        if result["status"] == "ok":
-            lat, hit10 = result["latency"], result["metrics"]["all"]["hit@10"]
-            lines.append(f"| {name} | {pct(hit10)} | {lat['mean_ms']:.1f} | {lat['p95_ms']:.1f} |")
+        lat, hits = result["latency"], result["metrics"]["all"][Metric.HIT_10]
+        lines.append(f"| {name} | {pct(hits)} | {lat[Metric.MEAN_MS]:.1f} | {lat[Metric.P95_MS]:.1f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -154,8 +117,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dataset", type=Path, default=ROOT / "evals" / "datasets" / "dev-real.jsonl")
     parser.add_argument("--index", type=Path, default=Path("/work/real-index"))
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus-real")
-    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated product modes")
-    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated, of: " + ", ".join(MODES))
+    parser.add_argument("--k", type=int, default=DEPTH)
     parser.add_argument("--limit", type=int, help="only the first N questions of the file")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "results")
     parser.add_argument("--no-tutorial", action="store_true", help="skip the (slow to build) baseline")
@@ -176,10 +139,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
-    questions = [q for q in load_questions(args.dataset, args.limit) if q.get("answerable")]
+    questions = [q for q in load_questions(args.dataset)[: args.limit or None] if q.answerable]
     if not questions:
         raise SystemExit(f"no answerable questions in {args.dataset}")
-    counts = {lang: sum(q["lang"] == lang for q in questions) for lang in LANGS}
+    counts = {lang: sum(q.lang == lang for q in questions) for lang in LANGS}
     counts = {**{g: n for g, n in counts.items() if n}, "all": len(questions)}
     report: dict[str, Any] = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -190,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "corpus": str(args.corpus),
         "machine": f"{platform.machine()} {platform.python_version()}",
         "counts": counts,
-        "questions": [{"id": q["id"], "lang": q["lang"], "gold": q["gold"]} for q in questions],
+        "questions": [
+            {"id": q.id, "lang": q.lang, "gold": [g.model_dump() for g in q.gold]} for q in questions
+        ],
         "systems": evaluate(args, questions),
     }
     args.out.mkdir(parents=True, exist_ok=True)

@@ -1,103 +1,110 @@
-"""Measurement (not a test): how hybrid-search choices move hit@5 and MRR@10 on the development set.
+"""Measurement (not a test): RRF k and the 4-gram channel's languages against hit@5 and MRR@10.
 
-Computes each question's channel lists once (dense on the question, dense on its Spanish version, BM25
-on the Spanish version, article references, character 4-gram BM25 over the question as asked), then
-fuses them under several settings: the RRF constant k, and the 4-gram channel at several weights and
-for which question languages. Lists are fused as `assistant.retrieve` does (weights, repealed-law
-penalty), but without merging the parts of long articles.
+How the RRF constant k, and which question languages get the character 4-gram channel, move hit@5 and
+MRR@10 per language on the development set (or --dataset). Each question is planned and its ranked
+lists computed once per 4-gram setting, by the product's own `plan_query` and
+`assistant.search.channels.channels` (hybrid mode, the index's settings); the lists are then fused under
+each k by the product's `rrf`, `demote` (repealed law ranked lower) and `merge_article_parts`, in the
+order `assistant.search.search` applies them (no reranker), so the row marked "product" (the configured
+k, the product's 4-gram languages) has the ranks of `assistant search`.
 
-    python scripts/sweep_fusion.py [--index /work/real-index]
+    python scripts/sweep_fusion.py [--index /work/real-index] [--dataset evals/datasets/dev-real.jsonl]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
+from assistant.evaluate.dataset import Question, load_questions
+from assistant.evaluate.metrics import Span, first_hit_rank, summarise
+from assistant.evaluate.names import DEPTH, TITLES, Metric
+from assistant.evaluate.run import LANGS
 from assistant.index import Index
-from assistant.lexical import tokenize
-from assistant.query import plan_query
-from assistant.retrieve import (
-    NGRAM_LANGUAGES,
-    ORIGINAL_DENSE_WEIGHT,
-    REFERENCE_WEIGHT,
-    _referenced,
-    is_repealed,
-    rrf,
-)
+from assistant.search import QueryPlan, plan_query
+from assistant.search.channels import NGRAM_LANGUAGES, Ranking, channels
+from assistant.search.fuse import demote, merge_article_parts, rrf
 from assistant.settings import Settings
+from assistant.types import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
-Lists = dict[str, list[str]]
+RRF_KS = (5, 10, 20, 30, 60)  # 60: Cormack et al. (2009)
+NGRAM_SETTINGS: tuple[frozenset[str], ...] = (
+    frozenset(), frozenset({"es"}), frozenset({"es", "fr"}), frozenset(LANGS),
+)  # fmt: skip
 
 
-def channel_lists(index: Index, question: str) -> tuple[str, Lists]:
-    plan = plan_query(question)
-    spanish = " ".join([plan.spanish, *plan.expansions])
-    lists: Lists = {"dense": [h.chunk.chunk_id for h in index.store.search(question, 50)]}
-    if plan.language != "es":
-        lists["dense_es"] = [h.chunk.chunk_id for h in index.store.search(spanish, 50)]
-    lexical_query = question if plan.language == "es" else spanish
-    lists["lexical"] = [cid for cid, _ in index.lexical.search(tokenize(lexical_query), 50)]
-    lists["references"] = _referenced(index, plan, None) if plan.references else []
-    lists["ngram"] = [cid for cid, _ in index.lexical.search_ngrams(question, 50)]
-    return plan.language, lists
+@contextmanager
+def ngram_languages(languages: frozenset[str]) -> Iterator[None]:
+    """The product's channels with the 4-gram channel for these question languages.
+
+    `channels()` reads the module constant NGRAM_LANGUAGES; the package's `channels` name is the
+    function, hence the module is looked up by name."""
+    module = importlib.import_module("assistant.search.channels")
+    with mock.patch.object(module, "NGRAM_LANGUAGES", languages):
+        yield
+
+
+def rankings(index: Index, plans: Sequence[QueryPlan]) -> dict[bool, list[list[Ranking]]]:
+    """Each question's ranked lists with the 4-gram channel (True) and without it (False)."""
+    depth = index.settings.retrieval.depth
+    lists: dict[bool, list[list[Ranking]]] = {}
+    for with_ngrams in (True, False):
+        with ngram_languages(frozenset(LANGS) if with_ngrams else frozenset()):
+            lists[with_ngrams] = [channels(index, plan, "hybrid", Filters(), depth) for plan in plans]
+    return lists
+
+
+def fuser(index: Index) -> Callable[[list[Ranking], int], list[Span]]:
+    """(lists, RRF k) -> the first DEPTH hits as `search()` ranks them, as (file, page_start, page_end)."""
+    settings = index.settings.retrieval
+    known, repealed = index.known_ids(), index.repealed_chunk_ids()
+    chunks = {c.chunk_id: c for c in index.store.chunks()}
+
+    def fuse(lists: list[Ranking], rrf_k: int) -> list[Span]:
+        scores = {cid: score for cid, score in rrf(lists, rrf_k).items() if cid in known}
+        if settings.prefer_current:
+            scores = demote(scores, repealed, settings.repealed_penalty)
+        order = sorted(scores, key=lambda cid: -scores[cid])[: max(DEPTH * 3, DEPTH + 10)]
+        merged = merge_article_parts([(chunks[cid], scores[cid]) for cid in order if cid in chunks])
+        return [(c.file, c.page_start, c.page_end) for c, _ in merged[:DEPTH]]
+
+    return fuse
+
+
+def row(label: str, questions: Sequence[Question], ranks: Sequence[int | None]) -> str:
+    cells = []
+    for language in LANGS:
+        m = summarise([r for q, r in zip(questions, ranks, strict=True) if q.lang == language])
+        cells.append(f"{language} {TITLES[Metric.HIT_5]} {m[Metric.HIT_5]:.2f} MRR {m[Metric.MRR]:.2f}")
+    return f"{label:40} " + " | ".join(cells)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--index", type=Path, default=Path("/work/real-index"))
     parser.add_argument("--dataset", type=Path, default=ROOT / "evals" / "datasets" / "dev-real.jsonl")
     args = parser.parse_args()
-    index = Index(Settings(index_dir=args.index))
-    chunks = index.store.chunks()
-    spans = {c.chunk_id: (c.file, c.page_start, c.page_end) for c in chunks}
-    repealed = {c.chunk_id for c in chunks if is_repealed(c.file, c.title, set())}
-    rows = [
-        json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    questions = [row for row in rows if row["answerable"]]
-    cached = [(q, *channel_lists(index, q["question"])) for q in questions]
-
-    def hits_gold(gold: list[dict[str, object]]) -> Callable[[str], bool]:
-        def hit(cid: str) -> bool:
-            file, start, end = spans[cid]
-            return any(g["file"] == file and start <= int(str(g["page"])) <= end for g in gold)
-
-        return hit
-
-    def evaluate(label: str, k: int, ngram_weight: float, ngram_languages: frozenset[str]) -> None:
-        ranks: dict[str, list[int | None]] = {}
-        for q, language, lists in cached:
-            weighted = [
-                (lists["dense"], ORIGINAL_DENSE_WEIGHT[language]),
-                (lists["lexical"], 1.0),
-                (lists["references"], REFERENCE_WEIGHT),
-                (lists["ngram"], ngram_weight if language in ngram_languages else 0.0),
+    index = Index(Settings(index_dir=args.index)).require()
+    settings = index.settings.retrieval
+    questions = [q for q in load_questions(args.dataset) if q.answerable]
+    golds = [[g.model_dump() for g in q.gold] for q in questions]
+    plans = [plan_query(q.question, use_translation=settings.translate) for q in questions]
+    lists, fuse = rankings(index, plans), fuser(index)
+    for languages in NGRAM_SETTINGS:
+        for rrf_k in RRF_KS:
+            ranks = [
+                first_hit_rank(fuse(lists[plan.language in languages][i], rrf_k), gold)
+                for i, (plan, gold) in enumerate(zip(plans, golds, strict=True))
             ]
-            if "dense_es" in lists:
-                weighted.append((lists["dense_es"], 1.0))
-            scores = rrf([(ids, w) for ids, w in weighted if w > 0], k)
-            scores = {cid: s * (0.5 if cid in repealed else 1.0) for cid, s in scores.items()}
-            order = sorted(scores, key=lambda cid: -scores[cid])[:10]
-            hit = hits_gold(q["gold"])
-            ranks.setdefault(language, []).append(next((i + 1 for i, c in enumerate(order) if hit(c)), None))
-        cells = []
-        for language in ("es", "fr", "en"):
-            r = ranks[language]
-            hit5 = sum(1 for x in r if x and x <= 5) / len(r)
-            mrr = sum(1 / x for x in r if x) / len(r)
-            cells.append(f"{language} hit@5 {hit5:.2f} MRR {mrr:.2f}")
-        print(f"{label:36} " + " | ".join(cells))
-
-    everyone = frozenset({"es", "fr", "en"})
-    for k in (5, 10, 20, 30, 60):
-        evaluate(f"RRF k={k}, no 4-grams", k, 0.0, everyone)
-    for weight in (0.5, 1.0):
-        evaluate(f"k=10, 4-grams {weight} (all)", 10, weight, everyone)
-    evaluate("k=10, 4-grams 1 (es, fr): product", 10, 1.0, NGRAM_LANGUAGES)
+            product = rrf_k == settings.rrf_k and languages == NGRAM_LANGUAGES
+            names = "+".join(lang for lang in LANGS if lang in languages) or "none"
+            label = f"RRF k={rrf_k}, 4-grams: {names}" + (" (product)" if product else "")
+            print(row(label, questions, ranks), flush=True)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from assistant.evaluate.metrics import (
     summarise_answers,
     summarise_retrieval,
 )
+from assistant.evaluate.names import DEPTH, Metric
+from assistant.evaluate.records import AnswerScores, RetrievalScores, to_json
 
 COIP = "coip.pdf"
 GOLD_TWO = [
@@ -68,7 +70,9 @@ def test_article_accuracy_needs_the_same_file_and_article_and_is_none_without_go
 
 def test_retrieval_scores_with_no_hits():
     scores = retrieval_scores([], [], GOLD_TWO)
-    assert scores == {"rank": None, "recall@10": 0.0, "ndcg@10": 0.0, "article_ok": False}
+    assert scores == RetrievalScores(rank=None, recall=0.0, ndcg=0.0, article_ok=False)
+    # the keys of records.jsonl, as every run folder so far has them
+    assert to_json(scores) == {"rank": None, "recall@10": 0.0, "ndcg@10": 0.0, "article_ok": False}
 
 
 def test_summarise_retrieval_averages_and_skips_questions_without_gold_articles():
@@ -78,6 +82,9 @@ def test_summarise_retrieval_averages_and_skips_questions_without_gold_articles(
         retrieval_scores([("informe.pdf", 2, 3)], [None], [{"file": "informe.pdf", "page": 3}]),
     ]
     summary = summarise_retrieval(rows)
+    assert list(summary) == [
+        "n", "hit@1", "hit@5", "hit@10", "mrr@10", "recall@10", "ndcg@10", "article_acc", "articles_n"
+    ]  # fmt: skip
     assert summary["n"] == 3
     assert summary["hit@1"] == pytest.approx(2 / 3) and summary["hit@5"] == 1.0
     assert summary["mrr@10"] == pytest.approx((1 + 0.5 + 1) / 3)
@@ -87,7 +94,7 @@ def test_summarise_retrieval_averages_and_skips_questions_without_gold_articles(
 
 def test_hit_curve_rises_with_k():
     assert hit_curve([1, 3, None, 10], depth=4) == [0.25, 0.25, 0.5, 0.5]
-    assert hit_curve([]) == [0.0] * 10
+    assert hit_curve([]) == [0.0] * 10 == [0.0] * DEPTH
 
 
 @pytest.mark.parametrize(
@@ -147,14 +154,19 @@ def test_citation_validity_and_precision():
     ]
     facts = [("16 a 19 años", "dieciséis a diecinueve años")]
     scores = answer_scores(_answer(cited), "es", GOLD_TWO, facts, TEXTS)
-    assert scores["citations"] == 4 and scores["citations_valid"] == 3 and scores["citations_precise"] == 2
-    assert scores["key_fact_recall"] == 1.0 and scores["language_ok"] and not scores["abstained"]
+    assert scores.citations == 4 and scores.citations_valid == 3 and scores.citations_precise == 2
+    assert scores.key_fact_recall == 1.0 and scores.language_ok and not scores.abstained
+    assert to_json(scores) == {
+        "abstained": False, "key_fact_recall": 1.0, "citations": 4, "citations_valid": 3,
+        "citations_precise": 2, "sentences": 0, "sentences_supported": 0, "language_ok": True,
+    }  # fmt: skip
+    assert AnswerScores.from_json(to_json(scores)) == scores
 
 
 def test_supported_sentences_come_from_the_answer():
     sentences = [{"text": "a", "supported": True}, {"text": "b", "supported": False}, {"text": "c"}]
     scores = answer_scores(_answer([], sentences=sentences), "es", GOLD_TWO, [], TEXTS)
-    assert scores["sentences"] == 3 and scores["sentences_supported"] == 1
+    assert scores.sentences == 3 and scores.sentences_supported == 1
 
 
 def test_summarise_answers_abstention_rates_and_pooled_citations():
@@ -175,6 +187,10 @@ def test_summarise_answers_abstention_rates_and_pooled_citations():
         (False, answered_unanswerable),
     ]
     summary = summarise_answers(rows)
+    assert list(summary) == [
+        "n", "key_fact_recall", "citation_validity", "citation_precision", "supported_sentences",
+        "abstention_accuracy", "false_abstention", "language_match",
+    ]  # fmt: skip
     assert summary["n"] == 4
     assert summary["key_fact_recall"] == 0.5  # the false abstention counts as 0
     assert summary["abstention_accuracy"] == 0.5
@@ -193,4 +209,5 @@ def test_summarise_answers_without_unanswerable_questions_or_citations():
 
 def test_latency_summary_percentiles():
     assert latency_summary([10, 20, 30, 40]) == {"mean_ms": 25.0, "p50_ms": 20, "p95_ms": 40}
+    assert list(latency_summary([1.0])) == [Metric.MEAN_MS, Metric.P50_MS, Metric.P95_MS]
     assert latency_summary([]) == {"mean_ms": 0.0, "p50_ms": 0.0, "p95_ms": 0.0}

@@ -11,10 +11,13 @@ import pytest
 from assistant.errors import AssistantError
 from assistant.evaluate.compare import check_gate, load_run, metric_diff, regressions
 from assistant.evaluate.dataset import Question, load_questions
-from assistant.evaluate.report import write_run
+from assistant.evaluate.names import ANSWER_METRICS, LATENCY_METRICS, RETRIEVAL_METRICS, Metric
+from assistant.evaluate.records import QuestionRecord, to_json
+from assistant.evaluate.report import markdown, metric_rows, worst, write_run
 from assistant.evaluate.run import run_eval
 
 LAW = "ley.pdf"
+RESULTS = Path(__file__).resolve().parents[1] / "evals" / "results"
 
 
 def _q(
@@ -116,8 +119,8 @@ def test_run_eval_scores_each_system_and_groups_by_language_and_topic():
     assert product["curve"]["all"][:2] == [1.0, 1.0] and baseline["curve"]["es"][:2] == [0.0, 1.0]
     assert product["answers"] is None  # no answerer: answer metrics are not invented
     unanswerable = run.records[2]
-    assert unanswerable["product"]["retrieval"] is None and unanswerable["gold"] == []
-    assert "text" not in run.records[0]["product"]["hits"][0]  # records keep references, not passages
+    assert unanswerable.product.retrieval is None and unanswerable.gold == ()
+    assert "text" not in run.records[0].product.hits[0]  # records keep references, not passages
 
 
 def test_run_eval_with_an_answerer_fills_the_answer_metrics():
@@ -127,8 +130,9 @@ def test_run_eval_with_an_answerer_fills_the_answer_metrics():
     assert answers["citation_validity"] == 1.0
     assert answers["citation_precision"] == 0.5  # es-1 cites its gold page; fr-1 cites page 9
     assert answers["language_match"] == pytest.approx(2 / 3)  # fr-1 got a Spanish answer
-    record = run.records[0]["product"]
-    assert record["answer"]["citations"][0]["chunk_id"] == "c2" and record["ask_ms"] >= 0
+    record = run.records[0].product
+    assert record.answer is not None and record.answer["citations"][0]["chunk_id"] == "c2"
+    assert record.ask_ms is not None and record.ask_ms >= 0
     assert answers["key_fact_recall"] == 1.0
 
 
@@ -174,3 +178,79 @@ def test_gate_passes_at_the_minimum_and_names_each_failure():
         "systems.product.retrieval.all.hit@1 = 0.000, below the recorded minimum 0.800",
         "systems.x.y: not in this run's summary (is the threshold file for this dataset?)",
     ]
+
+
+def test_records_keep_the_keys_of_every_run_so_far_and_load_back_equal(tmp_path):
+    run = run_eval(QUESTIONS, good_search, answerer=answerer, baseline=poor_search)
+    write_run(run, tmp_path / "run")
+    lines = [
+        json.loads(line) for line in (tmp_path / "run" / "records.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert list(lines[0]) == ["id", "lang", "topic", "answerable", "question", "gold", "product", "baseline"]
+    product = lines[0]["product"]
+    assert list(product) == ["hits", "search_ms", "retrieval", "answer", "answer_scores", "ask_ms"]
+    assert list(product["retrieval"]) == ["rank", "recall@10", "ndcg@10", "article_ok"]
+    assert list(product["answer_scores"]) == [
+        "abstained", "key_fact_recall", "citations", "citations_valid", "citations_precise", "sentences",
+        "sentences_supported", "language_ok",
+    ]  # fmt: skip
+    assert list(lines[0]["baseline"]) == ["hits", "search_ms", "retrieval"]  # the baseline is not asked
+    assert lines[2]["product"]["retrieval"] is None  # unanswerable: kept, as null
+    _, records = load_run(tmp_path / "run")
+    assert list(records.values()) == run.records
+    assert [to_json(r) for r in run.records] == lines
+
+
+def test_run_without_a_baseline_writes_no_baseline_key(tmp_path):
+    run = run_eval(QUESTIONS, good_search)
+    assert "baseline" not in to_json(run.records[0]) and "answer" not in to_json(run.records[0])["product"]
+    assert QuestionRecord.from_json(to_json(run.records[0])) == run.records[0]
+
+
+@pytest.mark.parametrize("folder", sorted(p.parent.name for p in RESULTS.glob("*/records.jsonl")))
+def test_committed_run_folders_load_and_write_back_unchanged(folder):
+    summary, records = load_run(RESULTS / folder)
+    lines = (RESULTS / folder / "records.jsonl").read_text("utf-8").splitlines()
+    assert [json.dumps(to_json(r), ensure_ascii=False) for r in records.values()] == lines
+    report = markdown(summary, list(records.values()), "hit-at-k.png")
+    assert report == (RESULTS / folder / "report.md").read_text("utf-8")
+
+
+def _metric_tables(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    tables = []
+    for result in summary["systems"].values():
+        retrieval = result["retrieval"]
+        tables += [("retrieval", t) for t in [retrieval["all"], *retrieval["by_lang"].values()]]
+        tables += [("retrieval", t) for t in retrieval["by_topic"].values()]
+        answers = result.get("answers") or {}
+        tables += [
+            ("answers", t) for t in [answers.get("all", {}), *answers.get("by_lang", {}).values()] if t
+        ]
+        tables += [("latency", result[k]) for k in ("search_latency", "ask_latency") if k in result]
+    return tables
+
+
+def test_metric_names_cover_every_key_of_the_summary_in_order():
+    summaries = [run_eval(QUESTIONS, good_search, answerer=answerer, baseline=poor_search).summary]
+    summaries += [json.loads(p.read_text("utf-8")) for p in sorted(RESULTS.glob("*/summary.json"))]
+    order = {"retrieval": RETRIEVAL_METRICS, "answers": ANSWER_METRICS, "latency": LATENCY_METRICS}
+    for summary in summaries:
+        for kind, table in _metric_tables(summary):
+            assert tuple(table) == order[kind]
+    written = set(RETRIEVAL_METRICS) | set(ANSWER_METRICS) | set(LATENCY_METRICS)
+    assert written == set(Metric) - {Metric.MAX_MS}  # the benchmarks' maximum is not in summary.json
+
+
+def test_metric_rows_for_the_app():
+    summary = run_eval(QUESTIONS, good_search, answerer=answerer, baseline=poor_search).summary
+    rows = metric_rows(summary)
+    assert rows[:2] == [["product · n", 2], ["product · hit@1", 1.0]]
+    assert ["product · answers · abstention_accuracy", 1.0] in rows
+    assert ["baseline · article_acc", None] in rows
+    assert len(rows) == 2 * len(RETRIEVAL_METRICS) + len(ANSWER_METRICS)  # the baseline is not asked
+
+
+def test_worst_lists_misses_first_with_the_depth_named():
+    run = run_eval(QUESTIONS, poor_search)
+    lines = worst(run.records)
+    assert lines[0].startswith("- `fr-1` rank >10 — pregunta fr-1") and lines[1].startswith("- `es-1` rank 2")

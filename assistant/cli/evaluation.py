@@ -13,10 +13,17 @@ from typing import TYPE_CHECKING, Any
 from assistant.cli.common import open_index
 from assistant.contract import answer_json
 from assistant.errors import AssistantError, InvalidInputError
+from assistant.evaluate.names import DEPTH, TITLES, Metric
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.index import Index
+
+# The headline table's columns after n: metric, width, format (shares as percentages, scores as decimals)
+HEADLINE = (
+    (Metric.HIT_1, 6, ".0%"), (Metric.HIT_5, 6, ".0%"), (Metric.HIT_10, 6, ".0%"),
+    (Metric.MRR, 7, ".3f"), (Metric.NDCG, 7, ".3f"),
+)  # fmt: skip
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -31,7 +38,7 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("qa", nargs="?", type=Path, metavar="QA.jsonl", help="reference questions")
     p.add_argument("--out", type=Path, help="run folder (default: eval-runs/<QA name>-<date-time>)")
-    p.add_argument("--k", type=int, default=10, help="chunks retrieved per question (default 10)")
+    p.add_argument("--k", type=int, default=DEPTH, help=f"chunks retrieved per question (default {DEPTH})")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
     p.add_argument("--no-baseline", action="store_true", help="skip the tutorial baseline")
     p.add_argument("--no-answers", action="store_true", help="evaluate retrieval only (no `ask`)")
@@ -149,18 +156,16 @@ def _baseline(
 
 
 def _print_headline(summary: dict[str, Any]) -> None:
-    systems = summary["systems"]
+    """Retrieval over all questions and per language, one line per system and group."""
     print(
-        f"{'':22} {'n':>3} {'hit@1':>6} {'hit@5':>6} {'hit@10':>6} {'MRR@10':>7} {'nDCG@10':>7} {'art@1':>6}"
+        f"{'':22} {Metric.N:>3} " + " ".join(f"{TITLES[m]:>{w}}" for m, w, _ in HEADLINE) + f" {'art@1':>6}"
     )
-    for name, result in systems.items():
+    for name, result in summary["systems"].items():
         groups = {"all": result["retrieval"]["all"], **result["retrieval"]["by_lang"]}
         for group, m in groups.items():
-            art = "–" if m["article_acc"] is None else f"{m['article_acc']:.0%}"
-            print(
-                f"{name + ' · ' + group:22} {m['n']:3} {m['hit@1']:6.0%} {m['hit@5']:6.0%} "
-                f"{m['hit@10']:6.0%} {m['mrr@10']:7.3f} {m['ndcg@10']:7.3f} {art:>6}"
-            )
+            cells = " ".join(f"{m[key]:{w}{spec}}" for key, w, spec in HEADLINE)
+            art = "–" if m[Metric.ARTICLE] is None else f"{m[Metric.ARTICLE]:.0%}"
+            print(f"{name + ' · ' + group:22} {m[Metric.N]:3} {cells} {art:>6}")
 
 
 def _compare(run_a: Path, run_b: Path, as_json: bool) -> int:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InvalidInputError
+from assistant.evaluate.names import MISS, MISS_LABEL, Metric
+from assistant.evaluate.records import QuestionRecord
 
-MISS = 11  # rank given to "no gold page in the top 10"
 
-
-def load_run(folder: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def load_run(folder: Path) -> tuple[dict[str, Any], dict[str, QuestionRecord]]:
     """A run folder's summary and its records by question id."""
     summary_path, records_path = folder / "summary.json", folder / "records.jsonl"
     if not summary_path.is_file() or not records_path.is_file():
@@ -21,8 +21,8 @@ def load_run(folder: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
                              "give a folder written by 'assistant eval --out'.")  # fmt: skip
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     lines = records_path.read_text(encoding="utf-8").splitlines()
-    records = {r["id"]: r for r in (json.loads(line) for line in lines if line.strip())}
-    return summary, records
+    records = [QuestionRecord.from_json(json.loads(line)) for line in lines if line.strip()]
+    return summary, {r.id: r for r in records}
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, float]]:
@@ -41,7 +41,7 @@ def metric_diff(
     """(metric, value in A, value in B) for every metric of one system present in both summaries."""
     left = dict(flatten(a["systems"].get(system, {})))
     right = dict(flatten(b["systems"].get(system, {})))
-    skip = ("curve", ".n", "articles_n", "_latency.mean")
+    skip = ("curve", f".{Metric.N}", Metric.ARTICLES_N, f"_latency.{Metric.MEAN_MS}")
     return [
         (key, left[key], right[key])
         for key in left
@@ -56,28 +56,30 @@ class Regression:
     what: str
 
 
-def regressions(a: Mapping[str, Mapping[str, Any]], b: Mapping[str, Mapping[str, Any]]) -> list[Regression]:
+def regressions(a: Mapping[str, QuestionRecord], b: Mapping[str, QuestionRecord]) -> list[Regression]:
     """Questions in both runs that B handles worse: first gold page ranked lower, fewer key facts, an
     abstention that appeared on an answerable question or disappeared on an unanswerable one."""
     out = []
     for qid in a.keys() & b.keys():
-        old, new = a[qid]["product"], b[qid]["product"]
+        old, new = a[qid].product, b[qid].product
         what = []
-        if old.get("retrieval") and new.get("retrieval"):
-            before, after = old["retrieval"]["rank"] or MISS, new["retrieval"]["rank"] or MISS
+        if old.retrieval and new.retrieval:
+            before, after = old.retrieval.rank or MISS, new.retrieval.rank or MISS
             if after > before:
-                what.append(
-                    f"rank {before if before < MISS else '>10'} -> {after if after < MISS else '>10'}"
-                )
-        sa, sb = old.get("answer_scores"), new.get("answer_scores")
+                what.append(f"rank {_rank(before)} -> {_rank(after)}")
+        sa, sb = old.answer_scores, new.answer_scores
         if sa and sb:
-            if (sb["key_fact_recall"] or 0) < (sa["key_fact_recall"] or 0):
-                what.append(f"key facts {sa['key_fact_recall']:.2f} -> {sb['key_fact_recall'] or 0:.2f}")
-            if sa["abstained"] != sb["abstained"] and sb["abstained"] == a[qid]["answerable"]:
-                what.append("now abstains" if sb["abstained"] else "no longer abstains")
+            if (sb.key_fact_recall or 0) < (sa.key_fact_recall or 0):
+                what.append(f"key facts {sa.key_fact_recall:.2f} -> {sb.key_fact_recall or 0:.2f}")
+            if sa.abstained != sb.abstained and sb.abstained == a[qid].answerable:
+                what.append("now abstains" if sb.abstained else "no longer abstains")
         if what:
-            out.append(Regression(qid, a[qid]["question"], "; ".join(what)))
+            out.append(Regression(qid, a[qid].question, "; ".join(what)))
     return sorted(out, key=lambda r: r.id)
+
+
+def _rank(rank: int) -> str:
+    return str(rank) if rank < MISS else MISS_LABEL
 
 
 def check_gate(summary: Mapping[str, Any], thresholds: Mapping[str, float]) -> list[str]:

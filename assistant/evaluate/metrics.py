@@ -1,8 +1,8 @@
 """Pure metrics: retrieval (ranked chunks vs gold pages) and answers (key facts, citations, abstention).
 
 No model is needed. A retrieved chunk *hits* when its file is a gold file and its page range contains that
-gold page (README, "Evaluation"). Per-question scores are dicts so that they go straight into
-`records.jsonl`."""
+gold page (README, "Evaluation"). Per-question scores are records (`RetrievalScores`, `AnswerScores`);
+summaries are dicts keyed by `Metric`, as `summary.json` holds them."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from assistant.evaluate.names import CUTOFFS, DEPTH, Metric, hit_at, mrr_at
+from assistant.evaluate.records import AnswerScores, RetrievalScores
+
 # A retrieved chunk as the metrics see it: (file, page_start, page_end), 1-based physical pages.
 Span = tuple[str, int, int]
-CUTOFFS: tuple[int, ...] = (1, 5, 10)
-DEPTH = 10  # recall@10, MRR@10, nDCG@10
 
 
 def hits_gold(span: Span, gold: Iterable[Mapping[str, Any]]) -> bool:
@@ -82,15 +83,16 @@ def article_correct(first: tuple[str, str | None] | None, gold: Sequence[Mapping
 
 def retrieval_scores(
     hits: Sequence[Span], articles: Sequence[str | None], gold: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """Per-question retrieval scores: first-hit rank, recall@10, nDCG@10, first-hit article accuracy."""
+) -> RetrievalScores:
+    """Per-question retrieval scores: first-hit rank, recall and nDCG at the evaluation depth, first-hit
+    article accuracy."""
     first = (hits[0][0], articles[0]) if hits else None
-    return {
-        "rank": first_hit_rank(hits[:DEPTH], gold),
-        "recall@10": round(recall_at(hits, gold), 4),
-        "ndcg@10": round(ndcg_at(hits, gold), 4),
-        "article_ok": article_correct(first, gold),
-    }
+    return RetrievalScores(
+        rank=first_hit_rank(hits[:DEPTH], gold),
+        recall=round(recall_at(hits, gold), 4),
+        ndcg=round(ndcg_at(hits, gold), 4),
+        article_ok=article_correct(first, gold),
+    )
 
 
 def summarise(
@@ -98,11 +100,11 @@ def summarise(
 ) -> dict[str, Any]:
     """hit@k for each cutoff and MRR@mrr_k over first-hit ranks (None = no hit); zeros when empty."""
     n = len(ranks)
-    out: dict[str, Any] = {"n": n}
+    out: dict[str, Any] = {Metric.N: n}
     for k in cutoffs:
-        out[f"hit@{k}"] = sum(1 for r in ranks if r is not None and r <= k) / n if n else 0.0
+        out[hit_at(k)] = sum(1 for r in ranks if r is not None and r <= k) / n if n else 0.0
     reciprocal = [1.0 / r if r is not None and r <= mrr_k else 0.0 for r in ranks]
-    out[f"mrr@{mrr_k}"] = sum(reciprocal) / n if n else 0.0
+    out[mrr_at(mrr_k)] = sum(reciprocal) / n if n else 0.0
     return out
 
 
@@ -112,14 +114,14 @@ def mean(values: Iterable[float | bool | None]) -> float | None:
     return sum(kept) / len(kept) if kept else None
 
 
-def summarise_retrieval(scores: Sequence[Mapping[str, Any]], articles: bool = True) -> dict[str, Any]:
+def summarise_retrieval(scores: Sequence[RetrievalScores], articles: bool = True) -> dict[str, Any]:
     """hit@1/5/10 and MRR@10 plus mean recall@10, nDCG@10 and first-hit article accuracy; the last is
     None when no question names a gold article or the system has no notion of articles (`articles`)."""
-    out = summarise([s["rank"] for s in scores])
-    out["recall@10"] = mean(s["recall@10"] for s in scores) or 0.0
-    out["ndcg@10"] = mean(s["ndcg@10"] for s in scores) or 0.0
-    out["article_acc"] = mean(s["article_ok"] for s in scores) if articles else None
-    out["articles_n"] = sum(s["article_ok"] is not None for s in scores) if articles else 0
+    out = summarise([s.rank for s in scores])
+    out[Metric.RECALL] = mean(s.recall for s in scores) or 0.0
+    out[Metric.NDCG] = mean(s.ndcg for s in scores) or 0.0
+    out[Metric.ARTICLE] = mean(s.article_ok for s in scores) if articles else None
+    out[Metric.ARTICLES_N] = sum(s.article_ok is not None for s in scores) if articles else 0
     return out
 
 
@@ -182,7 +184,7 @@ def answer_scores(
     gold: Sequence[Mapping[str, Any]],
     facts: Sequence[Sequence[str]],
     texts: Mapping[str, str],
-) -> dict[str, Any]:
+) -> AnswerScores:
     """Per-question answer scores (counts, so that totals can be pooled across questions).
 
     `answer` has the `assistant ask --json` shape; `texts` maps each chunk id given to the answerer to its
@@ -198,42 +200,44 @@ def answer_scores(
     ]
     sentences = list(answer.get("sentences") or [])
     abstained = bool(answer.get("abstained"))
-    return {
-        "abstained": abstained,
-        "key_fact_recall": None
+    return AnswerScores(
+        abstained=abstained,
+        key_fact_recall=None
         if abstained and facts
         else key_fact_recall(str(answer.get("answer", "")), facts),
-        "citations": len(citations),
-        "citations_valid": len(valid),
-        "citations_precise": len(precise),
-        "sentences": len(sentences),
-        "sentences_supported": sum(bool(s.get("supported")) for s in sentences),
-        "language_ok": answer_language_ok(answer, expected_lang),
-    }
+        citations=len(citations),
+        citations_valid=len(valid),
+        citations_precise=len(precise),
+        sentences=len(sentences),
+        sentences_supported=sum(bool(s.get("supported")) for s in sentences),
+        language_ok=answer_language_ok(answer, expected_lang),
+    )
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def summarise_answers(rows: Sequence[tuple[bool, Mapping[str, Any]]]) -> dict[str, Any]:
-    """Answer metrics over (answerable, answer_scores) pairs. Key-fact recall averages answerable
-    questions, an abstention counting as 0; citation and sentence shares pool counts across questions."""
+def summarise_answers(rows: Sequence[tuple[bool, AnswerScores]]) -> dict[str, Any]:
+    """Answer metrics over (answerable, scores) pairs. Key-fact recall averages answerable questions,
+    an abstention counting as 0; citation and sentence shares pool counts across questions."""
+    every = [s for _, s in rows]
     answerable = [s for ok, s in rows if ok]
     unanswerable = [s for ok, s in rows if not ok]
-    total = {k: sum(s[k] for _, s in rows) for k in ("citations", "citations_valid", "sentences")}
-    recalls = [0.0 if s["abstained"] else s["key_fact_recall"] for s in answerable]
+    recalls = [0.0 if s.abstained else s.key_fact_recall for s in answerable]
     return {
-        "n": len(rows),
-        "key_fact_recall": mean(r for r in recalls),
-        "citation_validity": _ratio(total["citations_valid"], total["citations"]),
-        "citation_precision": _ratio(
-            sum(s["citations_precise"] for s in answerable), sum(s["citations_valid"] for s in answerable)
+        Metric.N: len(rows),
+        Metric.KEY_FACTS: mean(r for r in recalls),
+        Metric.CITATION_VALIDITY: _ratio(
+            sum(s.citations_valid for s in every), sum(s.citations for s in every)
         ),
-        "supported_sentences": _ratio(sum(s["sentences_supported"] for _, s in rows), total["sentences"]),
-        "abstention_accuracy": mean(s["abstained"] for s in unanswerable),
-        "false_abstention": mean(s["abstained"] for s in answerable),
-        "language_match": mean(s["language_ok"] for _, s in rows),
+        Metric.CITATION_PRECISION: _ratio(
+            sum(s.citations_precise for s in answerable), sum(s.citations_valid for s in answerable)
+        ),
+        Metric.SUPPORTED: _ratio(sum(s.sentences_supported for s in every), sum(s.sentences for s in every)),
+        Metric.ABSTENTION: mean(s.abstained for s in unanswerable),
+        Metric.FALSE_ABSTENTION: mean(s.abstained for s in answerable),
+        Metric.LANGUAGE: mean(s.language_ok for s in every),
     }
 
 
@@ -250,7 +254,7 @@ def latency_summary(ms: Sequence[float]) -> dict[str, float]:
     """Mean, p50 and p95 of per-query latencies in milliseconds."""
     average = sum(ms) / len(ms) if ms else 0.0
     return {
-        "mean_ms": round(average, 2),
-        "p50_ms": round(percentile(ms, 50), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
+        Metric.MEAN_MS: round(average, 2),
+        Metric.P50_MS: round(percentile(ms, 50), 2),
+        Metric.P95_MS: round(percentile(ms, 95), 2),
     }

@@ -7,19 +7,24 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.evaluate.names import (
+    ANSWER_METRICS,
+    DEPTH,
+    LATENCY_METRICS,
+    MISS,
+    MISS_LABEL,
+    RETRIEVAL_METRICS,
+    SCORES,
+    TITLES,
+    Metric,
+)
+from assistant.evaluate.records import QuestionRecord, to_json
 from assistant.evaluate.run import EvalRun
 
 CHART = "hit-at-k.png"
-RETRIEVAL_COLUMNS = (
-    ("hit@1", "hit@1"), ("hit@5", "hit@5"), ("hit@10", "hit@10"), ("MRR@10", "mrr@10"),
-    ("recall@10", "recall@10"), ("nDCG@10", "ndcg@10"), ("article@1", "article_acc"),
-)  # fmt: skip
-ANSWER_COLUMNS = (
-    ("key facts", "key_fact_recall"), ("citations valid", "citation_validity"),
-    ("citations precise", "citation_precision"), ("sentences supported", "supported_sentences"),
-    ("abstains (unanswerable)", "abstention_accuracy"), ("false abstentions", "false_abstention"),
-    ("language match", "language_match"),
-)  # fmt: skip
+# (title, metric) of the report's tables; the count of questions has its own column
+RETRIEVAL_COLUMNS = tuple((TITLES[m], m) for m in RETRIEVAL_METRICS if m in TITLES)
+ANSWER_COLUMNS = tuple((TITLES[m], m) for m in ANSWER_METRICS if m in TITLES)
 WORST = 10
 
 
@@ -29,7 +34,7 @@ def write_run(run: EvalRun, out: Path) -> list[Path]:
     records = out / "records.jsonl"
     with records.open("w", encoding="utf-8") as handle:
         for record in run.records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(json.dumps(to_json(record), ensure_ascii=False) + "\n")
     summary = out / "summary.json"
     summary.write_text(json.dumps(run.summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     chart = write_chart(run.summary, out / CHART)
@@ -39,7 +44,7 @@ def write_run(run: EvalRun, out: Path) -> list[Path]:
 
 
 def write_chart(summary: Mapping[str, Any], path: Path) -> Path:
-    """hit@k for k = 1..10 per language: the product as solid lines, the baseline dashed."""
+    """hit@k for k = 1..DEPTH per language: the product as solid lines, the baseline dashed."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, no display
@@ -55,7 +60,9 @@ def write_chart(summary: Mapping[str, Any], path: Path) -> Path:
             axes.plot(
                 ks, values, style, color=colours.get(group, "grey"), marker="o", markersize=3, label=label
             )
-    axes.set(xlabel="k (chunks read)", ylabel="hit@k (gold page found)", ylim=(0, 1.02), xticks=range(1, 11))
+    axes.set(
+        xlabel="k (chunks read)", ylabel="hit@k (gold page found)", ylim=(0, 1.02), xticks=range(1, DEPTH + 1)
+    )
     axes.set_title(f"Retrieval, {summary.get('dataset_name', '')}: hit@k per language")
     axes.grid(alpha=0.3)
     axes.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))  # outside: never over a line
@@ -65,25 +72,33 @@ def write_chart(summary: Mapping[str, Any], path: Path) -> Path:
     return path
 
 
-DECIMALS = frozenset({"mrr@10", "ndcg@10"})  # scores, not shares of questions
-
-
 def fmt(value: Any, key: str = "") -> str:
     """A share as a percentage, a score to three decimals, a missing value as an en dash."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.3f}" if key in DECIMALS else f"{100 * value:.0f}%"
+        return f"{value:.3f}" if key in SCORES else f"{100 * value:.0f}%"
     return str(value)
 
 
 def table(rows: Sequence[tuple[str, Mapping[str, Any]]], columns: Sequence[tuple[str, str]]) -> list[str]:
-    lines = ["| | n | " + " | ".join(title for title, _ in columns) + " |"]
+    lines = [f"| | {Metric.N} | " + " | ".join(title for title, _ in columns) + " |"]
     lines.append("|---|---:|" + "---:|" * len(columns))
     for name, metrics in rows:
         cells = [fmt(metrics.get(key), key) for _, key in columns]
-        lines.append(f"| {name} | {metrics.get('n', '')} | " + " | ".join(cells) + " |")
+        lines.append(f"| {name} | {metrics.get(Metric.N, '')} | " + " | ".join(cells) + " |")
     return lines
+
+
+def metric_rows(summary: Mapping[str, Any]) -> list[list[Any]]:
+    """[name, value] for every metric over all questions, system by system: 'product · hit@1', ...,
+    then 'product · answers · key_fact_recall', ... (the app's metric table)."""
+    rows: list[list[Any]] = []
+    for system, result in summary["systems"].items():
+        rows += [[f"{system} · {key}", value] for key, value in result["retrieval"]["all"].items()]
+        answers = (result.get("answers") or {}).get("all", {})
+        rows += [[f"{system} · answers · {key}", value] for key, value in answers.items()]
+    return rows
 
 
 def retrieval_rows(summary: Mapping[str, Any], group: str) -> list[tuple[str, Mapping[str, Any]]]:
@@ -96,25 +111,24 @@ def retrieval_rows(summary: Mapping[str, Any], group: str) -> list[tuple[str, Ma
     return rows
 
 
-def worst(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The answerable questions the product ranked worst (no gold page in the top 10 first)."""
-    scored = [r for r in records if r["answerable"]]
-    scored.sort(key=lambda r: (-(r["product"]["retrieval"]["rank"] or 99), r["id"]))
+def worst(records: Sequence[QuestionRecord]) -> list[str]:
+    """The answerable questions the product ranked worst (no gold page in the first DEPTH first)."""
+    ranked = [(r, r.product.retrieval.rank) for r in records if r.product.retrieval is not None]
+    ranked.sort(key=lambda pair: (-(pair[1] or MISS), pair[0].id))
     lines = []
-    for r in scored[:WORST]:
-        rank = r["product"]["retrieval"]["rank"]
+    for r, rank in ranked[:WORST]:
         if rank is not None and rank <= 1:
             break
-        top = r["product"]["hits"][0] if r["product"]["hits"] else None
+        top = r.product.hits[0] if r.product.hits else None
         got = f"{top['file']} p. {top['page_start']} {top['article'] or ''}".strip() if top else "no hits"
-        want = "; ".join(f"{g['file']} p. {g['page']} {g['article'] or ''}".strip() for g in r["gold"])
+        want = "; ".join(f"{g['file']} p. {g['page']} {g['article'] or ''}".strip() for g in r.gold)
         lines.append(
-            f"- `{r['id']}` rank {rank or '>10'} — {r['question']}  \n  wanted {want}; first hit {got}"
+            f"- `{r.id}` rank {rank or MISS_LABEL} — {r.question}  \n  wanted {want}; first hit {got}"
         )
     return lines
 
 
-def markdown(summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]], chart: str) -> str:
+def markdown(summary: Mapping[str, Any], records: Sequence[QuestionRecord], chart: str) -> str:
     """The report: headline table, per language, per topic, answers, latency, chart and worst questions."""
     counts = ", ".join(f"{lang} {n}" for lang, n in summary["counts"].items() if n)
     out = [
@@ -154,7 +168,7 @@ def markdown(summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]], c
         for step in ("search_latency", "ask_latency"):
             if step in result:
                 lat = result[step]
-                cells = " | ".join(str(lat[key]) for key in ("mean_ms", "p50_ms", "p95_ms"))
+                cells = " | ".join(str(lat[key]) for key in LATENCY_METRICS)
                 out.append(f"| {system} | {step.split('_')[0]} | {cells} |")
     out += [
         "",

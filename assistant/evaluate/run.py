@@ -2,10 +2,12 @@
 
 A *searcher* maps (question, k) to hit dicts (rank, chunk_id, file, page_start, page_end, article, score,
 text); an *answerer* maps a question to the `assistant ask --json` document. The product's searcher is
-hybrid retrieval over the index; the baseline's is the LangChain tutorial pipeline over the same PDFs."""
+retrieval over the index (hybrid unless another mode is asked for); the baseline's is the LangChain
+tutorial pipeline over the same PDFs. Each question's scores are typed records (records.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -23,9 +25,12 @@ from assistant.evaluate.metrics import (
     summarise_answers,
     summarise_retrieval,
 )
+from assistant.evaluate.names import DEPTH
+from assistant.evaluate.records import QuestionRecord, RetrievalScores, SystemResult
 
 if TYPE_CHECKING:
     from assistant.index import Index
+    from assistant.types import Hit, SearchMode
 
 log = logging.getLogger(__name__)
 
@@ -40,29 +45,44 @@ LANGS = ("es", "fr", "en")
 class EvalRun:
     """What `write_run` saves: one record per question and the summary of every system."""
 
-    records: list[dict[str, Any]]
+    records: list[QuestionRecord]
     summary: dict[str, Any]
     notes: list[str] = field(default_factory=list)
 
 
-def product_searcher(index: Index) -> Searcher:
-    """Hybrid retrieval over the index, as `assistant search` runs it."""
+def hit_dicts(hits: Sequence[Hit]) -> list[dict[str, Any]]:
+    """The product's hits as a searcher returns them."""
+    return [
+        {
+            "rank": h.rank,
+            "chunk_id": h.chunk.chunk_id,
+            "file": h.chunk.file,
+            "page_start": h.chunk.page_start,
+            "page_end": h.chunk.page_end,
+            "article": h.chunk.article,
+            "score": round(h.score, 4),
+            "text": h.chunk.text,
+        }
+        for h in hits
+    ]
+
+
+def product_searcher(index: Index, mode: SearchMode = "hybrid") -> Searcher:
+    """Retrieval over the index, as `assistant search --mode MODE` runs it (hybrid by default)."""
     from assistant.search import search
 
     def run(question: str, k: int) -> list[dict[str, Any]]:
-        return [
-            {
-                "rank": h.rank,
-                "chunk_id": h.chunk.chunk_id,
-                "file": h.chunk.file,
-                "page_start": h.chunk.page_start,
-                "page_end": h.chunk.page_end,
-                "article": h.chunk.article,
-                "score": round(h.score, 4),
-                "text": h.chunk.text,
-            }
-            for h in search(index, question, k=k)
-        ]
+        return hit_dicts(search(index, question, k=k, mode=mode))
+
+    return run
+
+
+def e5_searcher(index: Index) -> Searcher:
+    """Dense search alone with the question as asked (no translation, glossary or named articles): the
+    reference point for what the product's query side and fusion add."""
+
+    def run(question: str, k: int) -> list[dict[str, Any]]:
+        return hit_dicts(index.store.search(question, k=k))
 
     return run
 
@@ -98,66 +118,68 @@ def _timed(function: Callable[[], Any]) -> tuple[Any, float]:
 
 def evaluate_system(
     question: Question, search: Searcher, k: int, answer: Answerer | None = None
-) -> dict[str, Any]:
+) -> SystemResult:
     """One system on one question: hits, retrieval scores (answerable only), and the answer if asked."""
     hits, search_ms = _timed(lambda: search(question.question, k))
     gold = [g.model_dump() for g in question.gold]
     spans = [(h["file"], h["page_start"], h["page_end"]) for h in hits]
-    record: dict[str, Any] = {
-        "hits": [{f: h.get(f) for f in HIT_FIELDS} for h in hits],
-        "search_ms": search_ms,
-        "retrieval": retrieval_scores(spans, [h["article"] for h in hits], gold)
+    result = SystemResult(
+        hits=tuple({f: h.get(f) for f in HIT_FIELDS} for h in hits),
+        search_ms=search_ms,
+        retrieval=retrieval_scores(spans, [h["article"] for h in hits], gold)
         if question.answerable
         else None,
-    }
-    if answer is not None:
-        reply, ask_ms = _timed(lambda: answer(question.question))
-        texts = {h["chunk_id"]: str(h.get("text", "")) for h in reply.get("hits") or []}
-        record["answer"] = {f: reply.get(f) for f in ANSWER_FIELDS}
-        record["answer_scores"] = answer_scores(reply, question.lang, gold, question.fact_forms(), texts)
-        record["ask_ms"] = ask_ms
-    return record
+    )
+    if answer is None:
+        return result
+    reply, ask_ms = _timed(lambda: answer(question.question))
+    texts = {h["chunk_id"]: str(h.get("text", "")) for h in reply.get("hits") or []}
+    return dataclasses.replace(
+        result,
+        answer={f: reply.get(f) for f in ANSWER_FIELDS},
+        answer_scores=answer_scores(reply, question.lang, gold, question.fact_forms(), texts),
+        ask_ms=ask_ms,
+    )
 
 
 def summarise_system(
-    questions: Sequence[Question], results: Sequence[Mapping[str, Any]], articles: bool = True
+    questions: Sequence[Question], results: Sequence[SystemResult], articles: bool = True
 ) -> dict[str, Any]:
     """Retrieval metrics overall / per language / per topic, hit@k curves, latencies, answer metrics.
     `articles` is False for a system whose chunks never carry an article (the baseline)."""
-    pairs = list(zip(questions, results, strict=True))
-    answerable = [(q, r) for q, r in pairs if q.answerable]
+    scored = [(q, r.retrieval) for q, r in zip(questions, results, strict=True) if r.retrieval is not None]
 
-    def retrieval(group: Sequence[tuple[Question, Mapping[str, Any]]]) -> dict[str, Any]:
-        return summarise_retrieval([r["retrieval"] for _, r in group], articles)
+    def retrieval(group: Sequence[tuple[Question, RetrievalScores]]) -> dict[str, Any]:
+        return summarise_retrieval([s for _, s in group], articles)
 
-    langs = [lang for lang in LANGS if any(q.lang == lang for q, _ in answerable)]
-    topics = sorted({q.topic for q, _ in answerable if q.topic})
+    langs = [lang for lang in LANGS if any(q.lang == lang for q, _ in scored)]
+    topics = sorted({q.topic for q, _ in scored if q.topic})
     out: dict[str, Any] = {
         "retrieval": {
-            "all": retrieval(answerable),
-            "by_lang": {lang: retrieval([p for p in answerable if p[0].lang == lang]) for lang in langs},
-            "by_topic": {t: retrieval([p for p in answerable if p[0].topic == t]) for t in topics},
+            "all": retrieval(scored),
+            "by_lang": {lang: retrieval([p for p in scored if p[0].lang == lang]) for lang in langs},
+            "by_topic": {t: retrieval([p for p in scored if p[0].topic == t]) for t in topics},
         },
         "curve": {
-            group: hit_curve([r["retrieval"]["rank"] for q, r in answerable if group in ("all", q.lang)])
+            group: hit_curve([s.rank for q, s in scored if group in ("all", q.lang)])
             for group in ("all", *langs)
         },
-        "search_latency": latency_summary([r["search_ms"] for r in results]),
+        "search_latency": latency_summary([r.search_ms for r in results]),
         "answers": None,
     }
-    if results and "answer_scores" in results[0]:
-        rows = [(q.answerable, r["answer_scores"]) for q, r in pairs]
+    answered = [
+        (q, r.answer_scores) for q, r in zip(questions, results, strict=True) if r.answer_scores is not None
+    ]
+    if results and len(answered) == len(results):
         out["answers"] = {
-            "all": summarise_answers(rows),
+            "all": summarise_answers([(q.answerable, s) for q, s in answered]),
             "by_lang": {
-                lang: summarise_answers(
-                    [(q.answerable, r["answer_scores"]) for q, r in pairs if q.lang == lang]
-                )
+                lang: summarise_answers([(q.answerable, s) for q, s in answered if q.lang == lang])
                 for lang in LANGS
                 if any(q.lang == lang for q in questions)
             },
         }
-        out["ask_latency"] = latency_summary([r["ask_ms"] for r in results])
+        out["ask_latency"] = latency_summary([r.ask_ms for r in results if r.ask_ms is not None])
     return out
 
 
@@ -167,7 +189,7 @@ def run_eval(
     *,
     answerer: Answerer | None = None,
     baseline: Searcher | None = None,
-    k: int = 10,
+    k: int = DEPTH,
     meta: Mapping[str, Any] | None = None,
     progress: bool = False,
 ) -> EvalRun:
@@ -179,20 +201,19 @@ def run_eval(
     product(questions[0].question, k)  # warm-up, untimed: loads the models and the lexical index
     if baseline is not None:
         baseline(questions[0].question, k)
-    records: list[dict[str, Any]] = []
-    for q in tqdm(questions, desc="questions", unit="q", disable=not progress):
-        record: dict[str, Any] = {
-            "id": q.id,
-            "lang": q.lang,
-            "topic": q.topic,
-            "answerable": q.answerable,
-            "question": q.question,
-            "gold": [g.model_dump(include={"file", "page", "article"}) for g in q.gold],
-            "product": evaluate_system(q, product, k, answerer),
-        }
-        if baseline is not None:
-            record["baseline"] = evaluate_system(q, baseline, k)
-        records.append(record)
+    records = [
+        QuestionRecord(
+            id=q.id,
+            lang=q.lang,
+            topic=q.topic,
+            answerable=q.answerable,
+            question=q.question,
+            gold=tuple(g.model_dump(include={"file", "page", "article"}) for g in q.gold),
+            product=evaluate_system(q, product, k, answerer),
+            baseline=None if baseline is None else evaluate_system(q, baseline, k),
+        )
+        for q in tqdm(questions, desc="questions", unit="q", disable=not progress)
+    ]
     summary: dict[str, Any] = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),
         **(meta or {}),
@@ -200,10 +221,10 @@ def run_eval(
         "questions": len(questions),
         "answerable": sum(q.answerable for q in questions),
         "counts": {lang: sum(q.lang == lang for q in questions) for lang in LANGS},
-        "systems": {"product": summarise_system(questions, [r["product"] for r in records])},
+        "systems": {"product": summarise_system(questions, [r.product for r in records])},
     }
     if baseline is not None:
         summary["systems"]["baseline"] = summarise_system(
-            questions, [r["baseline"] for r in records], articles=False
+            questions, [r.baseline for r in records if r.baseline is not None], articles=False
         )
     return EvalRun(records, summary)
