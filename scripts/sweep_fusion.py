@@ -3,7 +3,7 @@
 How the RRF constant k, and which question languages get the character 4-gram channel, move hit@5 and
 MRR@10 per language on the development set (or --dataset). Each question is planned and its ranked
 lists computed once per 4-gram setting, by the product's own `plan_query` and
-`assistant.search.channels.channels` (hybrid mode, the index's settings); the lists are then fused under
+`assistant.search.channels.rankings` (hybrid mode, the index's settings); the lists are then fused under
 each k by the product's `rrf`, `demote` (repealed law ranked lower) and `merge_article_parts`, in the
 order `assistant.search.search` applies them (no reranker), so the row marked "product" (the configured
 k, the product's 4-gram languages) has the ranks of `assistant search`.
@@ -14,11 +14,8 @@ k, the product's 4-gram languages) has the ranks of `assistant search`.
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from unittest import mock
 
 from assistant.evaluate.dataset import Question, load_questions
 from assistant.evaluate.metrics import Span, first_hit_rank, summarise
@@ -26,7 +23,8 @@ from assistant.evaluate.names import DEPTH, TITLES, Metric
 from assistant.evaluate.run import LANGS
 from assistant.index import Index
 from assistant.search import QueryPlan, plan_query
-from assistant.search.channels import NGRAM_LANGUAGES, Ranking, channels
+from assistant.search.channels import NGRAM_LANGUAGES, Ranking
+from assistant.search.channels import rankings as channel_rankings
 from assistant.search.fuse import demote, merge_article_parts, rrf
 from assistant.settings import Settings
 from assistant.types import Filters
@@ -38,24 +36,15 @@ NGRAM_SETTINGS: tuple[frozenset[str], ...] = (
 )  # fmt: skip
 
 
-@contextmanager
-def ngram_languages(languages: frozenset[str]) -> Iterator[None]:
-    """The product's channels with the 4-gram channel for these question languages.
-
-    `channels()` reads the module constant NGRAM_LANGUAGES; the package's `channels` name is the
-    function, hence the module is looked up by name."""
-    module = importlib.import_module("assistant.search.channels")
-    with mock.patch.object(module, "NGRAM_LANGUAGES", languages):
-        yield
-
-
 def rankings(index: Index, plans: Sequence[QueryPlan]) -> dict[bool, list[list[Ranking]]]:
     """Each question's ranked lists with the 4-gram channel (True) and without it (False)."""
     depth = index.settings.retrieval.depth
     lists: dict[bool, list[list[Ranking]]] = {}
     for with_ngrams in (True, False):
-        with ngram_languages(frozenset(LANGS) if with_ngrams else frozenset()):
-            lists[with_ngrams] = [channels(index, plan, "hybrid", Filters(), depth) for plan in plans]
+        languages = frozenset(LANGS) if with_ngrams else frozenset()
+        lists[with_ngrams] = [
+            channel_rankings(index, plan, "hybrid", Filters(), depth, languages) for plan in plans
+        ]
     return lists
 
 

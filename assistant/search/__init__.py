@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from assistant.errors import InvalidInputError, InvalidQuestionError
 from assistant.index import Index
-from assistant.search.channels import channels
+from assistant.search.channels import rankings as channel_rankings
 from assistant.search.fuse import Reranker, demote, merge_article_parts, rerank, rrf
 from assistant.search.plan import QueryPlan, plan_query
 from assistant.types import SEARCH_MODES, Filters, Hit, SearchMode
@@ -36,7 +36,7 @@ def search(
     settings = index.settings.retrieval
     filters = filters or Filters()
     plan = plan or plan_query(query, use_translation=settings.translate)
-    rankings = channels(index, plan, mode, filters, settings.depth)
+    rankings = channel_rankings(index, plan, mode, filters, settings.depth)
     known = index.known_ids()  # a chunk stored by an unfinished ingest is not part of the index yet
     scores = {cid: score for cid, score in rrf(rankings, settings.rrf_k).items() if cid in known}
     # Repealed law is ranked lower, not removed: a question about the old code still finds it, and

@@ -18,8 +18,16 @@ ORIGINAL_DENSE_WEIGHT = {"es": 1.0, "fr": 0.5, "en": 0.3}
 NGRAM_LANGUAGES = frozenset({"es", "fr"})
 
 
-def channels(index: Index, plan: QueryPlan, mode: SearchMode, filters: Filters, depth: int) -> list[Ranking]:
-    """The ranked lists `mode` calls for, `depth` candidates each."""
+def rankings(
+    index: Index,
+    plan: QueryPlan,
+    mode: SearchMode,
+    filters: Filters,
+    depth: int,
+    ngram_languages: frozenset[str] = NGRAM_LANGUAGES,
+) -> list[Ranking]:
+    """The ranked lists `mode` calls for, `depth` candidates each (the 4-gram channel for questions in
+    `ngram_languages`)."""
     rankings: list[Ranking] = []
     spanish = " ".join([plan.spanish, *plan.expansions]).strip()
     if mode in ("hybrid", "dense"):
@@ -32,7 +40,7 @@ def channels(index: Index, plan: QueryPlan, mode: SearchMode, filters: Filters, 
         tokens = tokenize(plan.question if plan.language == "es" else spanish)
         found = index.lexical.search(tokens, depth, filters.files, filters.doc_types)
         rankings.append(([cid for cid, _ in found], 1.0))
-        if plan.language in NGRAM_LANGUAGES:
+        if plan.language in ngram_languages:
             found = index.lexical.search_ngrams(plan.question, depth, filters.files, filters.doc_types)
             rankings.append(([cid for cid, _ in found], 1.0))
     if plan.references:
