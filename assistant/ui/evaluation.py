@@ -48,8 +48,8 @@ def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, 
     """Run a reference file through `ask` (and the baseline if asked): (metric rows, chart path, notes
     and worst questions as Markdown). Any AssistantError is a gr.Error with its one-line message."""
     from assistant.evaluate.dataset import load_questions
+    from assistant.evaluate.report import metric_rows, write_run
     from assistant.evaluate.report import worst as worst_lines
-    from assistant.evaluate.report import write_run
 
     if not path:
         raise gr.Error(NO_FILE)
@@ -66,14 +66,8 @@ def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, 
         paths = write_run(run, index.settings.index_dir / "eval-runs" / time.strftime("%Y-%m-%d-%H%M%S"))
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
-    rows = []
-    for system, result in run.summary["systems"].items():
-        for key, value in result["retrieval"]["all"].items():
-            rows.append([f"{system} · {key}", value])
-        for key, value in (result.get("answers") or {}).get("all", {}).items():
-            rows.append([f"{system} · answers · {key}", value])
     text = "\n".join([*(f"- ⚠️ {note}" for note in notes), *worst_lines(run.records)])
-    return rows, str(paths[3]), text or "—"
+    return metric_rows(run.summary), str(paths[3]), text or "—"
 
 
 def _baseline(index: Index, notes: list[str]) -> Searcher | None:
