@@ -28,8 +28,9 @@ from typing import Any, cast
 
 from assistant.evaluate.dataset import Question, load_questions
 from assistant.evaluate.names import DEPTH, TITLES, Metric
-from assistant.evaluate.run import LANGS, Searcher, baseline_searcher, e5_searcher, product_searcher, run_eval
+from assistant.evaluate.run import Searcher, baseline_searcher, e5_searcher, product_searcher, run_eval
 from assistant.index import Index
+from assistant.language import LANGUAGES
 from assistant.settings import Settings
 from assistant.types import SearchMode
 
@@ -142,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     questions = [q for q in load_questions(args.dataset)[: args.limit or None] if q.answerable]
     if not questions:
         raise SystemExit(f"no answerable questions in {args.dataset}")
-    counts = {lang: sum(q.lang == lang for q in questions) for lang in LANGS}
+    counts = {lang: sum(q.lang == lang for q in questions) for lang in LANGUAGES}
     counts = {**{g: n for g, n in counts.items() if n}, "all": len(questions)}
     report: dict[str, Any] = {
         "created": datetime.now().astimezone().isoformat(timespec="seconds"),

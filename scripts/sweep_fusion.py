@@ -20,8 +20,8 @@ from pathlib import Path
 from assistant.evaluate.dataset import Question, load_questions
 from assistant.evaluate.metrics import Span, first_hit_rank, summarise
 from assistant.evaluate.names import DEPTH, TITLES, Metric
-from assistant.evaluate.run import LANGS
 from assistant.index import Index
+from assistant.language import LANGUAGES
 from assistant.search import QueryPlan, plan_query
 from assistant.search.channels import NGRAM_LANGUAGES, Ranking
 from assistant.search.channels import rankings as channel_rankings
@@ -32,7 +32,7 @@ from assistant.types import Filters
 ROOT = Path(__file__).resolve().parents[1]
 RRF_KS = (5, 10, 20, 30, 60)  # 60: Cormack et al. (2009)
 NGRAM_SETTINGS: tuple[frozenset[str], ...] = (
-    frozenset(), frozenset({"es"}), frozenset({"es", "fr"}), frozenset(LANGS),
+    frozenset(), frozenset({"es"}), frozenset({"es", "fr"}), frozenset(LANGUAGES),
 )  # fmt: skip
 
 
@@ -41,7 +41,7 @@ def rankings(index: Index, plans: Sequence[QueryPlan]) -> dict[bool, list[list[R
     depth = index.settings.retrieval.depth
     lists: dict[bool, list[list[Ranking]]] = {}
     for with_ngrams in (True, False):
-        languages = frozenset(LANGS) if with_ngrams else frozenset()
+        languages = frozenset(LANGUAGES) if with_ngrams else frozenset()
         lists[with_ngrams] = [
             channel_rankings(index, plan, "hybrid", Filters(), depth, languages) for plan in plans
         ]
@@ -67,7 +67,7 @@ def fuser(index: Index) -> Callable[[list[Ranking], int], list[Span]]:
 
 def row(label: str, questions: Sequence[Question], ranks: Sequence[int | None]) -> str:
     cells = []
-    for language in LANGS:
+    for language in LANGUAGES:
         m = summarise([r for q, r in zip(questions, ranks, strict=True) if q.lang == language])
         cells.append(f"{language} {TITLES[Metric.HIT_5]} {m[Metric.HIT_5]:.2f} MRR {m[Metric.MRR]:.2f}")
     return f"{label:40} " + " | ".join(cells)
@@ -91,7 +91,7 @@ def main() -> None:
                 for i, (plan, gold) in enumerate(zip(plans, golds, strict=True))
             ]
             product = rrf_k == settings.rrf_k and languages == NGRAM_LANGUAGES
-            names = "+".join(lang for lang in LANGS if lang in languages) or "none"
+            names = "+".join(lang for lang in LANGUAGES if lang in languages) or "none"
             label = f"RRF k={rrf_k}, 4-grams: {names}" + (" (product)" if product else "")
             print(row(label, questions, ranks), flush=True)
 

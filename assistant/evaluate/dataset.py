@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import InvalidInputError
+from assistant.language import Language
 
 
 class GoldRef(BaseModel):
@@ -27,7 +27,7 @@ class Question(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     id: str = Field(min_length=1)
-    lang: Literal["es", "fr", "en"]
+    lang: Language
     question: str = Field(min_length=1)
     answerable: bool
     gold: tuple[GoldRef, ...] = ()

@@ -27,6 +27,7 @@ from assistant.evaluate.metrics import (
 )
 from assistant.evaluate.names import DEPTH
 from assistant.evaluate.records import QuestionRecord, RetrievalScores, SystemResult
+from assistant.language import LANGUAGES
 
 if TYPE_CHECKING:
     from assistant.index import Index
@@ -38,7 +39,6 @@ Searcher = Callable[[str, int], list[dict[str, Any]]]
 Answerer = Callable[[str], Mapping[str, Any]]
 HIT_FIELDS = ("rank", "chunk_id", "file", "page_start", "page_end", "article", "score")
 ANSWER_FIELDS = ("answer", "language", "abstained", "mode", "citations", "sentences")
-LANGS = ("es", "fr", "en")
 
 
 @dataclass(slots=True)
@@ -152,7 +152,7 @@ def summarise_system(
     def retrieval(group: Sequence[tuple[Question, RetrievalScores]]) -> dict[str, Any]:
         return summarise_retrieval([s for _, s in group], articles)
 
-    langs = [lang for lang in LANGS if any(q.lang == lang for q, _ in scored)]
+    langs = [lang for lang in LANGUAGES if any(q.lang == lang for q, _ in scored)]
     topics = sorted({q.topic for q, _ in scored if q.topic})
     out: dict[str, Any] = {
         "retrieval": {
@@ -175,7 +175,7 @@ def summarise_system(
             "all": summarise_answers([(q.answerable, s) for q, s in answered]),
             "by_lang": {
                 lang: summarise_answers([(q.answerable, s) for q, s in answered if q.lang == lang])
-                for lang in LANGS
+                for lang in LANGUAGES
                 if any(q.lang == lang for q in questions)
             },
         }
@@ -220,7 +220,7 @@ def run_eval(
         "k": k,
         "questions": len(questions),
         "answerable": sum(q.answerable for q in questions),
-        "counts": {lang: sum(q.lang == lang for q in questions) for lang in LANGS},
+        "counts": {lang: sum(q.lang == lang for q in questions) for lang in LANGUAGES},
         "systems": {"product": summarise_system(questions, [r.product for r in records])},
     }
     if baseline is not None:

@@ -19,6 +19,7 @@ import gradio as gr
 from assistant.answer.models import chat_model, model_name
 from assistant.errors import SettingsError
 from assistant.index import Index
+from assistant.language import LANGUAGES
 from assistant.settings import LOOPBACK_HOSTS
 from assistant.ui.api import add_api, login_check
 from assistant.ui.chat import chat_tab
@@ -40,7 +41,7 @@ def build_app(index: Index) -> gr.Blocks:
         with gr.Row():
             gr.Markdown("## Mission assistant")
             language = gr.Radio(
-                ["es", "fr", "en"], value="es", label="Idioma / Langue / Language", elem_id="language"
+                list(LANGUAGES), value="es", label="Idioma / Langue / Language", elem_id="language"
             )
         badge = gr.Markdown(mode_badge(model, "es"), elem_id="mode-badge")
         chat_part = chat_tab(index, chat, lang)

@@ -10,6 +10,7 @@ import gradio as gr
 
 from assistant.draft.plans import load_plan
 from assistant.errors import AssistantError
+from assistant.language import LANGUAGES
 from assistant.ui.labels import Label
 from assistant.ui.text import UI
 
@@ -25,7 +26,7 @@ def draft_tab(index: Index, chat: BaseChatModel | None) -> list[Label]:
     with gr.Tab(UI["es"]["draft"], id="draft") as tab:
         with gr.Row():
             target = gr.Dropdown(targets, value="context", label="SECTION", elem_id="draft-section")
-            draft_lang = gr.Radio(["es", "fr", "en"], value="es", label="es / fr / en", elem_id="draft-lang")
+            draft_lang = gr.Radio(list(LANGUAGES), value="es", label="es / fr / en", elem_id="draft-lang")
             axis = gr.Radio(["both", "A", "B"], value="both", label="A / B", elem_id="draft-axis")
         generate = gr.Button(UI["es"]["generate"], variant="primary", elem_id="draft-generate")
         draft_text = gr.Textbox(

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from assistant.answer.messages import source_label
+from assistant.language import LANGUAGES
 from assistant.types import Answer, Hit
 
-LANGUAGES = ("es", "fr", "en")
 UI: dict[str, dict[str, str]] = {
     "es": {
         "chat": "Conversación", "corpus": "Documentos", "evaluate": "Evaluación", "question": "Pregunta",
