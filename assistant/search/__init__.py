@@ -14,7 +14,7 @@ from assistant.search.fuse import Reranker, demote, merge_article_parts, rerank,
 from assistant.search.plan import QueryPlan, plan_query
 from assistant.types import SEARCH_MODES, Filters, Hit, SearchMode
 
-__all__ = ["Filters", "QueryPlan", "Reranker", "SearchMode", "plan_query", "search"]
+__all__ = ["QueryPlan", "Reranker", "plan_query", "search"]
 
 
 def search(
