@@ -10,6 +10,7 @@ DocType = Literal["constitution", "law", "regulation", "plan", "report", "notes"
 DOC_TYPES: tuple[DocType, ...] = get_args(DocType)
 LEGAL_DOC_TYPES: frozenset[str] = frozenset({"constitution", "law", "regulation"})
 Status = Literal["ingested", "unchanged", "replaced", "failed", "removed"]
+ChunkKind = Literal["text", "table"]  # running text (with figure captions), or one table with its caption
 AnswerMode = Literal["extractive", "llm"]  # how an answer or a draft was written
 SearchMode = Literal["hybrid", "dense", "lexical"]  # all channels fused, or one kind alone
 SEARCH_MODES: tuple[SearchMode, ...] = get_args(SearchMode)
@@ -21,6 +22,7 @@ class Page:
 
     number: int
     text: str
+    ocr: bool = False  # the text was read from the page image by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,7 @@ class Line:
 
     page: int
     text: str
+    ocr: bool = False  # the line comes from an OCR'd page
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class DocumentInfo:
     doc_type: DocType
     language: str  # "es" | "fr" | "en"
     pages: int
+    ocr_pages: int = 0  # pages whose text was read by OCR
+    warnings: tuple[str, ...] = ()  # e.g. pages whose text is unreadable and could not be recovered
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,8 @@ class Chunk:
     concordances: tuple[str, ...] = ()  # CONCORDANCIAS / JURISPRUDENCIA, kept out of `text`
     part: int = 1  # 1-based part number when a long article is split
     parts: int = 1
+    ocr: bool = False  # some of the text was read by OCR (the page had no usable text layer)
+    kind: ChunkKind = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,9 @@ class FileReport:
     language: str = ""
     title: str = ""
     error: str = ""
+    ocr_pages: int = 0  # pages whose text was read by OCR
+    tables: int = 0  # tables found and kept as their own chunks
+    warnings: tuple[str, ...] = ()  # what was ingested with a caveat ("3 of 42 pages have unreadable text")
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -115,6 +125,7 @@ class Citation:
     article: str | None
     quote: str  # verbatim, in the source's language
     gist: str = ""  # automatic translation of the quote into the question's language, labelled as such
+    ocr: bool = False  # the quoted page was read by OCR: the citation says so
 
 
 @dataclass(frozen=True, slots=True)

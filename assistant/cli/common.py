@@ -25,12 +25,18 @@ def print_reports(reports: list[FileReport], as_json: bool) -> None:
     if as_json:
         print(json.dumps([report_json(r) for r in reports], ensure_ascii=False, indent=1))
         return
-    print(f"{'file':44} {'status':10} {'type':12} {'lang':4} {'pages':>5} {'chunks':>6} {'articles':>8}")
+    print(
+        f"{'file':44} {'status':10} {'type':12} {'lang':4} {'pages':>5} {'chunks':>6} {'articles':>8} "
+        f"{'ocr':>4} {'tables':>6}"
+    )
     for r in reports:
         print(
             f"{r.file[:44]:44} {r.status:10} {r.doc_type:12} {r.language:4} "
-            f"{r.pages:5} {r.chunks:6} {r.articles:8}"
+            f"{r.pages:5} {r.chunks:6} {r.articles:8} {r.ocr_pages:4} {r.tables:6}"
         )
+    for r in reports:
+        for warning in r.warnings:
+            print(f"warning: {r.file}: {warning}", file=sys.stderr)
     failed = [r for r in reports if r.status == "failed"]
     for r in failed:
         print(f"error: {r.error}", file=sys.stderr)

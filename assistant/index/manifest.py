@@ -29,6 +29,9 @@ class DocumentEntry:
     articles: int
     chunk_ids: list[str] = field(default_factory=list)
     source: str = ""  # where the file was ingested from
+    ocr_pages: int = 0  # pages read by OCR
+    tables: int = 0  # tables kept as their own chunks
+    warnings: list[str] = field(default_factory=list)  # caveats of this version's ingest
 
 
 def is_repealed(file: str, title: str, listed: Collection[str] = ()) -> bool:

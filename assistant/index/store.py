@@ -46,6 +46,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "concordances": json.dumps(chunk.concordances, ensure_ascii=False),
         "part": chunk.part,
         "parts": chunk.parts,
+        "ocr": chunk.ocr,
+        "kind": chunk.kind,
     }
 
 
@@ -67,6 +69,8 @@ def chunk_from_record(document: str, meta: dict[str, Any]) -> Chunk:
         concordances=tuple(json.loads(str(meta.get("concordances") or "[]"))),
         part=int(meta.get("part", 1)),
         parts=int(meta.get("parts", 1)),
+        ocr=bool(meta.get("ocr", False)),  # indexes written before OCR existed lack these two
+        kind=meta.get("kind", "text"),
     )
 
 

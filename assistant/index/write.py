@@ -66,6 +66,9 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
         articles=len({c.article for c in chunks if c.article}),
         chunk_ids=[c.chunk_id for c in chunks],
         source=str(path.resolve()),
+        ocr_pages=info.ocr_pages,
+        tables=sum(c.kind == "table" and c.part == 1 for c in chunks),
+        warnings=list(info.warnings),
     )
     with timed(seconds, "store"):
         index.commit(entry, info.file)
@@ -133,5 +136,8 @@ def _report(entry: DocumentEntry, status: Status, seconds: dict[str, float]) -> 
         doc_type=entry.doc_type,
         language=entry.language,
         title=entry.title,
+        ocr_pages=entry.ocr_pages,
+        tables=entry.tables,
+        warnings=tuple(entry.warnings),
         seconds=seconds,
     )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from assistant.answer.messages import source_label
+from assistant.index.manifest import DocumentEntry
 from assistant.language import LANGUAGES
 from assistant.types import Answer, Hit
 
@@ -93,12 +94,14 @@ def mode_badge(model: str, language: str) -> str:
     return f"**{ui['model']}:** {model}" if model else f"**{ui['extractive']}**"
 
 
-def document_rows(documents: Sequence[object]) -> list[list[object]]:
+def document_rows(documents: Sequence[DocumentEntry]) -> list[list[object]]:
     """Rows of the corpus table from manifest entries."""
     return [
-        [d.title, d.file, d.doc_type, d.language, d.pages, len(d.chunk_ids), d.articles]  # type: ignore[attr-defined]
+        [d.title, d.file, d.doc_type, d.language, d.pages, len(d.chunk_ids), d.articles, d.ocr_pages,
+         d.tables, "; ".join(d.warnings)]
         for d in documents
-    ]
+    ]  # fmt: skip
 
 
-DOCUMENT_HEADERS = ["title", "file", "type", "language", "pages", "chunks", "articles"]
+DOCUMENT_HEADERS = ["title", "file", "type", "language", "pages", "chunks", "articles", "OCR pages", "tables",
+                    "warnings"]  # fmt: skip
