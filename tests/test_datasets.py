@@ -20,6 +20,7 @@ DATASETS = ROOT / "evals" / "datasets"
 VERIFY_SCRIPT = ROOT / "evals" / "verify_gold.py"
 REAL_CORPUS = ROOT.parent / "shared" / "corpus-real"
 DEMO_CORPUS = ROOT / "corpus"
+REPORTS_CORPUS = ROOT.parent / "shared" / "corpus-reports"
 
 LANGS = {"es", "fr", "en"}
 REAL_TOPICS = {
@@ -52,9 +53,19 @@ class Spec:
     min_unanswerable: int
 
 
+REPORT_FILES = {
+    "provea-informe-2016-pueblos-indigenas.pdf",
+    "cecodap-informe-ninos-frontera-mineria-2018.pdf",
+    "cincia-mercurio-peces-pozas-mineras-2018.pdf",
+}
+REPORT_TOPICS = {
+    "health", "mining", "indigenous", "budget", "migration",
+    "children", "violence", "trafficking", "environment",
+}  # fmt: skip
 SPECS = [
     Spec("dev-real.jsonl", REAL_CORPUS, REAL_FILES, REAL_TOPICS, 80, 20, 10),
     Spec("test-real.jsonl", REAL_CORPUS, REAL_FILES, REAL_TOPICS, 30, 10, 5),
+    Spec("dev-reports.jsonl", REPORTS_CORPUS, REPORT_FILES, REPORT_TOPICS, 40, 10, 5),
     Spec(
         "demo.jsonl",
         DEMO_CORPUS,
@@ -137,9 +148,10 @@ def test_demo_gold_evidence_on_the_bundled_pdfs() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["dev-real.jsonl", "test-real.jsonl"])
+@pytest.mark.parametrize("name", ["dev-real.jsonl", "test-real.jsonl", "dev-reports.jsonl"])
 def test_gold_evidence_on_real_pdfs(name: str) -> None:
-    if not REAL_CORPUS.is_dir():
-        pytest.skip(f"the real PDFs are not at {REAL_CORPUS} (they sit beside the project in CI)")
-    failures = _verify_module().verify_dataset(DATASETS / name, REAL_CORPUS)
+    corpus = REPORTS_CORPUS if name == "dev-reports.jsonl" else REAL_CORPUS
+    if not corpus.is_dir():
+        pytest.skip(f"the real PDFs are not at {corpus} (they sit beside the project in CI)")
+    failures = _verify_module().verify_dataset(DATASETS / name, corpus)
     assert failures == [], "\n".join(failures)
