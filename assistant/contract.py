@@ -12,7 +12,7 @@ from assistant.types import Answer, FileReport, Hit
 
 def hit_json(hit: Hit) -> dict[str, Any]:
     """`assistant search --json`: rank, score, chunk_id, file, title, page_start, page_end, article,
-    heading, text."""
+    heading, text, ocr (the text was read by OCR) and kind ("text" or "table")."""
     c = hit.chunk
     return {
         "rank": hit.rank,
@@ -25,6 +25,8 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "article": c.article,
         "heading": c.heading,
         "text": c.text,
+        "ocr": c.ocr,
+        "kind": c.kind,
     }
 
 

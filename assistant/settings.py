@@ -58,6 +58,28 @@ class ChunkingSettings(BaseModel):
     )
 
 
+class OCRSettings(BaseModel):
+    """Reading page images with Tesseract: scans, and pages whose fonts have no usable text mapping.
+    Not part of the index name: OCR changes which text a page gives, not how chunks become vectors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["auto", "off", "force"] = Field(
+        "auto",
+        description="'auto': OCR the pages with no text layer or with garbled text (a font without a text "
+        "mapping) when Tesseract is installed; 'off': never (garbled text is left out and the ingest "
+        "report warns); 'force': OCR every page.",
+    )
+    languages: str = Field(
+        "",
+        pattern=r"^([a-z_]{3,}(\+[a-z_]{3,})*)?$",
+        description="Tesseract languages, e.g. 'spa+fra'; empty: the language of the document's readable "
+        "pages, else of the first OCR'd page read with spa+fra+eng.",
+    )
+    dpi: int = Field(300, ge=100, le=600, description="Resolution at which a page is rendered for OCR.")
+    timeout: float = Field(300.0, gt=0, description="Seconds Tesseract may spend on one page.")
+
+
 class RetrievalSettings(BaseModel):
     """How search combines its channels."""
 
@@ -189,6 +211,7 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, ge=1, le=65535, description="The Chroma server's port.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)  # type: ignore[arg-type]
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
+    ocr: OCRSettings = Field(default_factory=OCRSettings)  # type: ignore[arg-type]
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
     answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
     llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]

@@ -73,3 +73,54 @@ def test_normalise_text_handles_pdf_hyphen_markers():
 
 def test_line_shape_ignores_numbers_and_case():
     assert line_shape("  Página 12 de 40 ") == line_shape("PÁGINA 3 de 40")
+
+
+def test_footnotes_follow_the_sentence_they_interrupt():
+    # Layout marks a page's footnotes with a form-feed line; the sentence runs over to page 2.
+    pages = [
+        Page(1, "El informe concluye que la\n\f\n1 Observatorio, informe 2017\n2. Ibídem, p. 4\ncontinúa"),
+        Page(2, "situación es grave.\nOtro párrafo."),
+    ]
+    texts = [(line.page, line.text) for line in clean_pages(pages).lines]
+    assert texts == [
+        (1, "El informe concluye que la"),
+        (2, "situación es grave."),
+        (1, "1 Observatorio, informe 2017."),  # one line each, ending a sentence: a unit of its own
+        (1, "2. Ibídem, p. 4 continúa."),
+        (2, "Otro párrafo."),
+    ]
+
+
+def test_footnotes_stay_at_the_page_end_after_a_finished_sentence():
+    pages = [Page(1, "Fin de la frase.\n\f\n3 Nota al pie."), Page(2, "Nueva página.")]
+    assert [line.text for line in clean_pages(pages).lines] == [
+        "Fin de la frase.",
+        "3 Nota al pie.",
+        "Nueva página.",
+    ]
+
+
+def test_lines_keep_the_ocr_flag_of_their_page():
+    lines = clean_pages([Page(1, "Texto leído por OCR.", ocr=True), Page(2, "Texto del PDF.")]).lines
+    assert [line.ocr for line in lines] == [True, False]
+
+
+def test_heading_marks_become_an_outline_and_leave_the_text_alone():
+    # Layout announces a heading of n lines with a line of n vertical tabs.
+    pages = [
+        Page(1, "\v\nII. Contexto\nTexto uno.\n\v\v\nMemoria y Cuenta\ndel ministerio\nTexto dos."),
+        Page(2, "\v\n2.1. Emergencia\nTexto tres.\n\v\nSalud\nTexto cuatro."),
+    ]
+    cleaned = clean_pages(pages)
+    assert [line.text for line in cleaned.lines][:4] == [
+        "II. Contexto",
+        "Texto uno.",
+        "Memoria y Cuenta",
+        "del ministerio",
+    ]
+    assert [(e.level, e.page, e.title) for e in cleaned.outline] == [
+        (1, 1, "II. Contexto"),
+        (2, 1, "Memoria y Cuenta del ministerio"),  # no number: a level below the last numbered one
+        (2, 2, "2.1. Emergencia"),
+        (3, 2, "Salud"),
+    ]

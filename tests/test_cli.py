@@ -70,8 +70,11 @@ def test_search_json_has_the_contract_fields(env, law, capsys):
         "article",
         "heading",
         "text",
+        "ocr",
+        "kind",
     }
     assert hits[0]["article"] == "Art. 92" and hits[0]["page_start"] == 2
+    assert hits[0]["ocr"] is False and hits[0]["kind"] == "text"
 
 
 def test_index_option_overrides_the_environment(env, law, tmp_path, capsys):

@@ -184,7 +184,7 @@ def cited_source(n: int, hit: Hit, checked: Checked) -> Citation:
     c = hit.chunk
     citing = [s.text for s in checked.sentences if n in s.citations]
     quote = best_unit(c.text, citing)
-    return Citation(n, c.chunk_id, c.file, c.title, c.page_start, c.page_end, c.article, quote)
+    return Citation(n, c.chunk_id, c.file, c.title, c.page_start, c.page_end, c.article, quote, ocr=c.ocr)
 
 
 def spanish_of(language: str) -> ToSpanish:

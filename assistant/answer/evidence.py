@@ -147,6 +147,9 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
     one chunk, the first hit always represented; a numbered item brings its lead-in ("...sancionada:")."""
     candidates: list[Quote] = []
     for hit in hits:
+        if hit.chunk.kind == "table":
+            candidates += _table_quotes(hit, terms)
+            continue
         units = split_units(hit.chunk.text)
         for i in range(len(units)):
             if units[i].endswith(":") and i + 1 < len(units) and ITEM_START.match(units[i + 1]):
@@ -172,6 +175,27 @@ def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_so
         first = [q for q in candidates if q.hit.rank == hits[0].rank][:1]
         chosen = first + chosen[: max_quotes - 1] if first else chosen
     return chosen
+
+
+def table_rows(text: str) -> list[str]:
+    """A table chunk's caption and header row (its lead), then each row quoted after that lead, as
+    "Cuadro N°1 — ... Estado | Acumulados 2016 […] Bolívar | 106.853 | 177.619 | Epidemia"."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    header = next((i for i, line in enumerate(lines) if " | " in line), len(lines) - 1)
+    lead = " ".join(lines[: header + 1])
+    rows = lines[header + 1 :]
+    return [lead, *(f"{lead} {row}" if i == 0 else f"{lead} {LEAD_GAP} {row}" for i, row in enumerate(rows))]
+
+
+def _table_quotes(hit: Hit, terms: Terms) -> list[Quote]:
+    """The rows of a table that match the question beyond its caption and header, each with them; the
+    caption and header alone when no row does (the question is about the table as a whole)."""
+    units = table_rows(hit.chunk.text)
+    discount = 1 + RANK_DISCOUNT * (hit.rank - 1)
+    scores = [terms.coverage(set(tokenize(unit))) / discount for unit in units]
+    scored = enumerate(zip(units, scores, strict=True))
+    rows = [Quote(hit, unit, score, i) for i, (unit, score) in scored if score > scores[0]]
+    return rows or ([Quote(hit, units[0], scores[0], 0)] if scores[0] > 0 else [])
 
 
 LEAD_LOOKBACK = 8  # units searched back for the sentence that introduces an item

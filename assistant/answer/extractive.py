@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from assistant.answer.evidence import LEAD_GAP, Quote, Terms, coverage, missing_years, select_quotes
-from assistant.answer.messages import ABSTAIN, GIST, LEAD, NO_MODEL, source_label
+from assistant.answer.messages import ABSTAIN, GIST, LEAD, NO_MODEL, citation_label
 from assistant.answer.support import verify_quotes
 from assistant.types import Answer, Citation, Hit
 
@@ -37,7 +37,7 @@ def extractive_answer(
     citations = _citations(quotes, language, gist)
     lines = [LEAD[language], ""]
     for c in citations:
-        label = source_label(c.title, c.article, c.page_start, c.page_end, language, c.file in repealed)
+        label = citation_label(c, language, c.file in repealed)
         lines.append(f"[{c.n}] {label}")
         lines.append(f"«{c.quote}»")
         if c.gist:
@@ -113,6 +113,7 @@ def _citations(quotes: Sequence[Quote], language: str, gist: Translator | None) 
                 chunk.article,
                 text,
                 translated or "",
+                chunk.ocr,
             )
         )
     return citations

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.messages import source_label
+from assistant.answer.messages import citation_label
 from assistant.cli.common import open_index, print_reports
 from assistant.cli.corpus import add_filter_arguments
 from assistant.contract import answer_json
@@ -88,7 +88,7 @@ def _print_checked(answer: Answer, streamed: str) -> None:
     if answer.citations:
         print()
     for c in answer.citations:
-        print(f"[{c.n}] {source_label(c.title, c.article, c.page_start, c.page_end, answer.language)}")
+        print(f"[{c.n}] {citation_label(c, answer.language)}")
         print(f"    «{c.quote}»")
     for note in answer.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -17,6 +17,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ingest", parents=[common], help="add or update PDFs (files or folders)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument(
+        "--ocr",
+        choices=("auto", "off", "force"),
+        help="auto: OCR scanned pages and pages with garbled text when Tesseract is installed; off: never; "
+        "force: OCR every page (default: $ASSISTANT_OCR__MODE, else auto)",
+    )
     p.set_defaults(run=cmd_ingest)
     p = sub.add_parser("remove", parents=[common], help="remove documents by file name")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -50,6 +56,8 @@ def add_filter_arguments(p: argparse.ArgumentParser, verb: str) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.index.write import ingest_paths
 
+    if args.ocr:
+        settings.ocr.mode = args.ocr
     reports = ingest_paths(open_index(settings), args.paths, progress=not (args.no_progress or args.json))
     print_reports(reports, args.json)
     return 1 if any(r.status == "failed" for r in reports) else 0

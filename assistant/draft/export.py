@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.answer.messages import REPEALED, UNSUPPORTED, source_label
+from assistant.answer.messages import REPEALED, UNSUPPORTED, citation_label
 from assistant.types import Citation, Draft, DraftPart
 
 WORDS_PER_PAGE = 500  # a single-spaced A4 page of report prose with headings
@@ -63,7 +63,7 @@ def body(draft: Draft, part: DraftPart) -> list[str]:
 
 def reference(draft: Draft, c: Citation) -> str:
     repealed = c.file in draft.repealed
-    label = source_label(c.title, c.article, c.page_start, c.page_end, draft.language, repealed)
+    label = citation_label(c, draft.language, repealed)
     return f"[{c.n}] {label} — {c.file}"
 
 

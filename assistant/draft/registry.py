@@ -17,6 +17,6 @@ class Registry:
             n = len(self.citations) + 1
             self.citations[citation.chunk_id] = Citation(
                 n, citation.chunk_id, citation.file, citation.title, citation.page_start,
-                citation.page_end, citation.article, citation.quote,
+                citation.page_end, citation.article, citation.quote, ocr=citation.ocr,
             )  # fmt: skip
         return self.citations[citation.chunk_id].n

@@ -52,9 +52,12 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
     with timed(seconds, "extract"):
         data = read_bytes(path)
     previous = index.manifest.documents.get(path.name)
-    if previous and previous.doc_id == file_digest(data) and _complete(index, previous):
+    force = index.settings.ocr.mode == "force"  # --ocr force reads every page again
+    if previous and not force and previous.doc_id == file_digest(data) and _complete(index, previous):
         return _report(previous, "unchanged", seconds)
-    info, chunks = parse(path, data, _chunking(index), index.embedder.count_tokens, seconds)
+    info, chunks = parse(
+        path, data, _chunking(index), index.embedder.count_tokens, seconds, index.settings.ocr
+    )
     _store(index, chunks, seconds, progress)
     entry = DocumentEntry(
         doc_id=info.doc_id,

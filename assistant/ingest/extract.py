@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.errors import DocumentError
+from assistant.ingest.ocr import INSTALL, Recovered, recover
+from assistant.settings import OCRSettings
 from assistant.types import Page
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ class RawDocument:
     pages: list[Page]
     metadata: dict[str, str] = field(default_factory=dict)
     outline: list[OutlineEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # pages left unread ("3 of 42 pages have ...")
+    ocr_seconds: float = 0.0  # of the time reading the file, how much went to OCR
 
 
 def file_digest(data: bytes) -> str:
@@ -63,8 +67,9 @@ def read_bytes(path: Path) -> bytes:
         ) from exc
 
 
-def read_pdf(path: Path, data: bytes | None = None) -> RawDocument:
-    """Read a PDF's pages and metadata, or raise DocumentError saying what to do."""
+def read_pdf(path: Path, data: bytes | None = None, ocr: OCRSettings | None = None) -> RawDocument:
+    """Read a PDF's pages and metadata, OCR the pages that need it (`ingest.ocr`), or raise
+    DocumentError saying what to do."""
     name = path.name
     if data is None:
         data = read_bytes(path)
@@ -75,15 +80,32 @@ def read_pdf(path: Path, data: bytes | None = None) -> RawDocument:
             name, "is not a PDF (no %PDF header)", "export it to PDF, or ingest the original format"
         )
     metadata, outline = _read_metadata(path, name)
-    pages = _read_pages(data, name)
+    settings = ocr or OCRSettings.model_validate({})
+    recovered = recover(_read_pages(data, name), data, name, settings)
+    pages = [Page(p.number, normalise_text(p.text), True) if p.ocr else p for p in recovered.pages]
     chars = sum(len(p.text.strip()) for p in pages)
     if chars < _MIN_CHARS_PER_PAGE * max(1, len(pages)) and chars < 200:
-        raise DocumentError(
+        raise _no_text(name, chars, len(pages), recovered, settings)
+    return RawDocument(
+        file_digest(data), name, pages, metadata, outline, recovered.warnings, recovered.seconds
+    )
+
+
+def _no_text(name: str, chars: int, pages: int, recovered: Recovered, settings: OCRSettings) -> DocumentError:
+    """Why a PDF gives no text, and what to do: OCR found nothing, OCR is off, or Tesseract is missing."""
+    if recovered.attempted:
+        return DocumentError(
             name,
-            f"has no text layer ({chars} characters in {len(pages)} pages; a scan?)",
-            "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and ingest the result",
+            f"has no text layer, and OCR read no text from its {pages} pages",
+            "check that it is the right file, or scan it again at 300 dpi",
         )
-    return RawDocument(file_digest(data), name, pages, metadata, outline)
+    if recovered.unreadable:
+        problem = f"has no text layer ({chars} characters in {pages} pages; a scan?)"
+    else:
+        problem = f"has unreadable text on its {pages} pages (fonts without a text mapping)"
+    if settings.mode == "off":
+        return DocumentError(name, problem, "ingest it with OCR on (--ocr auto)")
+    return DocumentError(name, problem, f"install Tesseract to OCR it ({INSTALL}) and ingest it again")
 
 
 def _read_metadata(path: Path, name: str) -> tuple[dict[str, str], list[OutlineEntry]]:
@@ -149,6 +171,8 @@ def _flatten_outline(reader: object) -> list[OutlineEntry]:
 def _read_pages(data: bytes, name: str) -> list[Page]:
     import pypdfium2 as pdfium
 
+    from assistant.ingest import layout
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -167,8 +191,8 @@ def _read_pages(data: bytes, name: str) -> list[Page]:
     try:
         pages = []
         for index in range(len(pdf)):
-            textpage = pdf[index].get_textpage()
-            pages.append(Page(index + 1, normalise_text(textpage.get_text_range())))
+            # Reading order: columns, footnotes last, superscript markers dropped (layout.page_text).
+            pages.append(Page(index + 1, normalise_text(layout.page_text(pdf[index]))))
         return pages
     finally:
         pdf.close()

@@ -3,6 +3,7 @@ written; `index.write` stores the result. Any failure belongs to that file alone
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -15,8 +16,9 @@ from assistant.ingest.clean import clean_pages
 from assistant.ingest.describe import describe
 from assistant.ingest.extract import read_pdf
 from assistant.ingest.notes import NOTE_SUFFIXES, read_notes
-from assistant.settings import ChunkingSettings
-from assistant.types import Chunk, DocumentInfo
+from assistant.ingest.tables import find_tables
+from assistant.settings import ChunkingSettings, OCRSettings
+from assistant.types import LEGAL_DOC_TYPES, Chunk, DocumentInfo
 
 log = logging.getLogger(__name__)
 # A folder gives its PDFs; notes (.md, .txt, .docx) are ingested when named, since folders hold
@@ -54,21 +56,32 @@ def parse(
     chunking: ChunkingSettings,
     count_tokens: TokenCounter,
     seconds: dict[str, float],
+    ocr: OCRSettings | None = None,
 ) -> tuple[DocumentInfo, list[Chunk]]:
-    """Bytes -> chunks. Any failure here belongs to this file alone and becomes a DocumentError."""
+    """Bytes -> chunks. Any failure here belongs to this file alone and becomes a DocumentError.
+    `ocr`: when pages are OCR'd (default: `OCRSettings()`, automatic when Tesseract is installed)."""
     try:
         if path.suffix.lower() in NOTE_SUFFIXES:
             with timed(seconds, "extract"):
                 raw, cleaned = read_notes(path, data)  # field notes: no running headers to clean
         else:
             with timed(seconds, "extract"):
-                raw = read_pdf(path, data)
+                raw = read_pdf(path, data, ocr)
+            if raw.ocr_seconds:  # reported apart: OCR costs seconds per page, extraction milliseconds
+                seconds["extract"] -= raw.ocr_seconds
+                seconds["ocr"] = raw.ocr_seconds
             with timed(seconds, "clean"):
                 cleaned = clean_pages(raw.pages, chunking.repeat_share)
         with timed(seconds, "clean"):
             info = describe(raw, cleaned)
+            ocr_pages = sum(page.ocr for page in raw.pages)
+            info = dataclasses.replace(info, ocr_pages=ocr_pages, warnings=tuple(raw.warnings))
+        with timed(seconds, "tables"):  # tables are for reports: legislation is never scanned for them
+            report = path.suffix.lower() == ".pdf" and info.doc_type not in LEGAL_DOC_TYPES
+            tables = find_tables(data, raw.pages) if report else []
         with timed(seconds, "chunk"):
-            chunks = chunk_document(info, cleaned.lines, raw.outline, chunking, count_tokens)
+            outline = raw.outline or cleaned.outline  # the PDF's bookmarks, else the headings layout saw
+            chunks = chunk_document(info, cleaned.lines, outline, chunking, count_tokens, tables)
     except DocumentError:
         raise
     except Exception as exc:  # a hostile or odd PDF must not stop the batch

@@ -2,7 +2,7 @@
 
 Section starts come from the PDF outline when there is one (each bookmark's title found on its page),
 otherwise from heading-like lines: numbered ('2.1 Contexto') or short capitalised lines without a
-final full stop that are followed by body text."""
+final full stop that are followed by body text; a table's or figure's caption is never a heading."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 
 from assistant.ingest.extract import OutlineEntry
 from assistant.ingest.legal import Block
+from assistant.ingest.tables import is_caption
 from assistant.types import Line
 
 _NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.)\s+[A-ZÁÉÍÓÚÑÀÂÇÈÉÊ]")
@@ -18,6 +19,12 @@ _SPACES = re.compile(r"\s+")
 
 def split_sections(lines: list[Line], outline: list[OutlineEntry]) -> list[Block]:
     """Open a block at every section heading; the heading path is kept on each block."""
+    return [block for block in section_blocks(lines, outline) if not heading_only(block)]
+
+
+def section_blocks(lines: list[Line], outline: list[OutlineEntry]) -> list[Block]:
+    """Every section's block, including a heading's own block when a sub-heading follows it at once
+    (a table lifted out of the text may sit under that heading)."""
     starts = _outline_starts(lines, outline) if outline else {}
     if not starts:
         starts = _guessed_starts(lines)
@@ -29,8 +36,12 @@ def split_sections(lines: list[Line], outline: list[OutlineEntry]) -> list[Block
             path = [*path[: level - 1], title]
             blocks.append(Block(None, " > ".join(path)))
         blocks[-1].lines.append(line)
-    # A heading directly followed by a sub-heading is kept in the path, not as a chunk of its own.
-    return [b for b in blocks if b.lines and not (len(b.lines) == 1 and b.heading.endswith(b.lines[0].text))]
+    return blocks
+
+
+def heading_only(block: Block) -> bool:
+    """A heading directly followed by a sub-heading is kept in the path, not as a chunk of its own."""
+    return not block.lines or (len(block.lines) == 1 and block.heading.endswith(block.lines[0].text))
 
 
 def _key(text: str) -> str:
@@ -64,8 +75,13 @@ def _guessed_starts(lines: list[Line]) -> dict[int, tuple[int, str]]:
     starts: dict[int, tuple[int, str]] = {}
     for index, line in enumerate(lines[:-1]):
         text = line.text
-        if len(text) > 90 or text.endswith((".", ",", ";", ":")) or not text[:1].isupper():
-            continue
+        if (
+            len(text) > 90
+            or text.endswith((".", ",", ";", ":"))
+            or not text[:1].isupper()
+            or is_caption(text)
+        ):
+            continue  # a caption ("FIGURA 2", "Cuadro N°1") stays with the text around it
         following = lines[index + 1].text
         numbered = _NUMBERED.match(text)
         shouting = text.isupper() and len(text.split()) <= 12

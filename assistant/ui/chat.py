@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.answer.ask import ask_stream
+from assistant.answer.messages import citation_label
 from assistant.errors import AssistantError
 from assistant.types import DOC_TYPES, Answer, Filters
 from assistant.ui.labels import Label
@@ -91,12 +92,11 @@ def respond(
 def with_references(answer: Answer, language: str) -> str:
     """The answer text, with the source list appended when the model's text does not carry it, so that
     copying the message copies its references."""
-    from assistant.answer.messages import source_label
 
     if answer.mode == "extractive" or not answer.citations:
         return answer.answer
     refs = [
-        f"[{c.n}] {source_label(c.title, c.article, c.page_start, c.page_end, language)}"
+        f"[{c.n}] {citation_label(c, language)}"
         for c in answer.citations
     ]
     return answer.answer + "\n\n" + "\n".join(refs)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from assistant.answer.messages import source_label
+from assistant.answer.messages import citation_label
 from assistant.index.manifest import DocumentEntry
 from assistant.language import LANGUAGES
 from assistant.types import Answer, Hit
@@ -78,7 +78,7 @@ def sources_html(answer: Answer | None, language: str) -> str:
     cards = []
     for c in answer.citations:
         hit = passages.get(c.chunk_id)
-        label = html.escape(source_label(c.title, c.article, c.page_start, c.page_end, language))
+        label = html.escape(citation_label(c, language))
         passage = _highlight(hit.chunk.text, c.quote) if hit else html.escape(c.quote)
         link = pdf_link(c.file, c.page_start)
         cards.append(
