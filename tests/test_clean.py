@@ -124,3 +124,12 @@ def test_heading_marks_become_an_outline_and_leave_the_text_alone():
         (2, 2, "2.1. Emergencia"),
         (3, 2, "Salud"),
     ]
+
+
+def test_a_word_hyphenated_at_a_line_end_is_joined_in_french_too():
+    from assistant.ingest.extract import normalise_text
+
+    joined = normalise_text("l'extrac\ufffetion minière, l'exploita\ufffetion")
+    assert joined == "l'extraction minière, l'exploitation"
+    assert normalise_text("ma\ufffeîtrise, fran\ufffeçaise") == "maîtrise, française"
+    assert normalise_text("Art. 10\ufffe") == "Art. 10-"  # not between letters: a real hyphen

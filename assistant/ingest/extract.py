@@ -49,7 +49,7 @@ def file_digest(data: bytes) -> str:
 
 
 # PDFium joins a word hyphenated at a line end and marks the join with U+FFFE ("explota\ufffeción").
-_SOFT_JOIN = re.compile(r"(?<=[a-záéíóúñü])\ufffe(?=[a-záéíóúñü])")
+_SOFT_JOIN = re.compile(r"(?<=[a-záéíóúñüàâçèêëîïôûœ])\ufffe(?=[a-záéíóúñüàâçèêëîïôûœ])")
 
 
 def normalise_text(text: str) -> str:
@@ -121,9 +121,12 @@ def _read_metadata(path: Path, name: str) -> tuple[dict[str, str], list[OutlineE
                 "save an unprotected copy (print to PDF) and ingest that",
             )
         info: dict[str, object] = dict(reader.metadata or {})
+        # Some producers store each value as a reference to another object (CECODAP's Word export):
+        # resolved here, or the title and keywords would be lost.
+        values = {key: getattr(value, "get_object", lambda v=value: v)() for key, value in info.items()}
         metadata = {
             key.lstrip("/").lower(): normalise_text(str(value)).strip()
-            for key, value in info.items()
+            for key, value in values.items()
             if isinstance(value, str)
         }
         outline = _flatten_outline(reader)
