@@ -18,7 +18,7 @@ from assistant.ingest.tables import FIGURE_CAPTION, TABLE_CAPTION, Table, take_o
 from assistant.search import search
 from assistant.settings import ChunkingSettings
 from assistant.testing import HashEmbeddings
-from assistant.types import Chunk, DocumentInfo, Line
+from assistant.types import Chunk, DocumentInfo, Hit, Line
 from tests import pdfs
 from tests.conftest import ROOT
 
@@ -268,3 +268,37 @@ def test_cincia_figure_captions_stay_with_the_text_that_cites_them(reports_corpu
             assert not (FIGURE_CAPTION.match(line) and line == text), f"an orphan caption chunk: {line}"
     # The caption that the layout put inside a sentence no longer cuts it.
     assert any(re.search(r"carnívoros las especies más frecuentes fueron Hoplias", t) for t in texts)
+
+
+TABLE_TEXT = (
+    "Cuadro N°1 — Malaria en estados con mayor cantidad de indígenas\n"
+    "Estado | Acumulados 2015 | Acumulados 2016 | Situación acumulativa\n"
+    "Apure | 212 | 225 | Alarma\n"
+    "Bolívar | 106.853 | 177.619 | Epidemia\n"
+    "Lara | 2 | 0 | Éxito\n"
+)
+
+
+def _table_hit() -> Hit:
+    chunk = Chunk("t1", "d", "informe.pdf", "Informe", "report", "es", 12, 12, None, "Salud", TABLE_TEXT,
+                  kind="table")  # fmt: skip
+    return Hit(1, 1.0, chunk)
+
+
+def test_a_table_row_is_quoted_with_the_caption_and_header():
+    from assistant.answer.evidence import Terms, select_quotes
+    from assistant.language import tokenize
+
+    terms = Terms({}, {t: 1.0 for t in tokenize("casos de malaria en Bolívar")})
+    (quote,) = select_quotes([_table_hit()], terms)
+    assert quote.text.startswith("Cuadro N°1 — Malaria en estados con mayor cantidad de indígenas Estado |")
+    assert quote.text.endswith("[…] Bolívar | 106.853 | 177.619 | Epidemia")
+
+
+def test_a_question_about_the_whole_table_quotes_the_whole_table():
+    from assistant.answer.evidence import Terms, select_quotes
+    from assistant.language import tokenize
+
+    terms = Terms({}, {t: 1.0 for t in tokenize("¿en qué estados la malaria está controlada?")})
+    (quote,) = select_quotes([_table_hit()], terms)
+    assert quote.text == " ".join(TABLE_TEXT.split("\n")).strip()  # every row: the reader finds "Éxito"

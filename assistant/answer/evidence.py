@@ -188,17 +188,24 @@ def table_rows(text: str) -> list[str]:
 
 
 def _table_quotes(hit: Hit, terms: Terms) -> list[Quote]:
-    """The rows of a table that match the question beyond its caption and header, each with them; the
-    caption and header alone when no row does (the question is about the table as a whole)."""
+    """The rows of a table that match the question beyond its caption and header, each with them. When
+    no row does, the question is about the table as a whole ("where did it go down?"): the whole table
+    when it is short enough to quote, else its caption and header."""
     units = table_rows(hit.chunk.text)
     discount = 1 + RANK_DISCOUNT * (hit.rank - 1)
     scores = [terms.coverage(set(tokenize(unit))) / discount for unit in units]
     scored = enumerate(zip(units, scores, strict=True))
     rows = [Quote(hit, unit, score, i) for i, (unit, score) in scored if score > scores[0]]
-    return rows or ([Quote(hit, units[0], scores[0], 0)] if scores[0] > 0 else [])
+    if rows or scores[0] <= 0:
+        return rows
+    whole = " ".join(line.strip() for line in hit.chunk.text.split("\n") if line.strip())
+    return [Quote(hit, whole if len(whole) <= MAX_TABLE_QUOTE else units[0], scores[0], 0)]
 
 
 LEAD_LOOKBACK = 8  # units searched back for the sentence that introduces an item
+# A table quoted whole (when no single row answers) must stay readable as one quote: PROVEA's two
+# ten-row tables are 420 and 560 characters. Set by hand, not swept.
+MAX_TABLE_QUOTE = 900
 # An item and its lead-in longer than this (characters) are quoted as the item alone: a lead-in that
 # long is a paragraph of its own, not "...será sancionada:". Set by hand, not swept.
 MAX_LEAD_IN_QUOTE = 700
