@@ -112,6 +112,9 @@ def _read_metadata(path: Path, name: str) -> tuple[dict[str, str], list[OutlineE
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs each repair it makes ("Ignoring wrong pointing object 36 0") on stderr; a PDF it cannot
+    # read is reported here as one line, so its notes are noise.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
