@@ -222,10 +222,12 @@ def _metric_tables(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         retrieval = result["retrieval"]
         tables += [("retrieval", t) for t in [retrieval["all"], *retrieval["by_lang"].values()]]
         tables += [("retrieval", t) for t in retrieval["by_topic"].values()]
+        tables += [("retrieval", t) for t in retrieval.get("by_type", {}).values()]
         answers = result.get("answers") or {}
         tables += [
             ("answers", t) for t in [answers.get("all", {}), *answers.get("by_lang", {}).values()] if t
         ]
+        tables += [("answers", t) for t in answers.get("by_type", {}).values()]
         tables += [("latency", result[k]) for k in ("search_latency", "ask_latency") if k in result]
     return tables
 
@@ -254,3 +256,26 @@ def test_worst_lists_misses_first_with_the_depth_named():
     run = run_eval(QUESTIONS, poor_search)
     lines = worst(run.records)
     assert lines[0].startswith("- `fr-1` rank >10 — pregunta fr-1") and lines[1].startswith("- `es-1` rank 2")
+
+
+def test_questions_with_a_type_get_every_metric_by_type(tmp_path):
+    typed = [
+        {**_q("es-1", "es"), "type": "exam"},
+        {**_q("fr-1", "fr", page=3, topic="mining"), "type": "scenario"},
+        {**_q("en-0", "en", answerable=False), "type": "unanswerable"},
+    ]
+    questions = load_questions(_write(tmp_path / "typed.jsonl", typed))
+    run = run_eval(questions, good_search, answerer=answerer, baseline=poor_search)
+    product = run.summary["systems"]["product"]
+    assert set(product["retrieval"]["by_type"]) == {"exam", "scenario"}  # retrieval: answerable ones only
+    assert product["retrieval"]["by_type"]["exam"]["n"] == 1
+    assert set(product["answers"]["by_type"]) == {"exam", "scenario", "unanswerable"}
+    assert product["answers"]["by_type"]["unanswerable"]["abstention_accuracy"] == 1.0
+    assert set(run.summary["systems"]["baseline"]["retrieval"]["by_type"]) == {"exam", "scenario"}
+    assert [r.type for r in run.records] == ["exam", "scenario", "unanswerable"]
+    write_run(run, tmp_path / "run")
+    assert "### Per type" in (tmp_path / "run" / "report.md").read_text("utf-8")
+    line = json.loads((tmp_path / "run" / "records.jsonl").read_text("utf-8").splitlines()[0])
+    assert line["type"] == "exam"
+    untyped = run_eval(QUESTIONS, good_search)
+    assert "by_type" not in untyped.summary["systems"]["product"]["retrieval"]

@@ -156,12 +156,13 @@ def _baseline(
 
 
 def _print_headline(summary: dict[str, Any]) -> None:
-    """Retrieval over all questions and per language, one line per system and group."""
+    """Retrieval over all questions, per language and per type (when given), one line per system and group."""
     print(
         f"{'':22} {Metric.N:>3} " + " ".join(f"{TITLES[m]:>{w}}" for m, w, _ in HEADLINE) + f" {'art@1':>6}"
     )
     for name, result in summary["systems"].items():
-        groups = {"all": result["retrieval"]["all"], **result["retrieval"]["by_lang"]}
+        retrieval = result["retrieval"]
+        groups = {"all": retrieval["all"], **retrieval["by_lang"], **retrieval.get("by_type", {})}
         for group, m in groups.items():
             cells = " ".join(f"{m[key]:{w}{spec}}" for key, w, spec in HEADLINE)
             art = "–" if m[Metric.ARTICLE] is None else f"{m[Metric.ARTICLE]:.0%}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -35,6 +36,9 @@ class Question(BaseModel):
     key_facts: tuple[str, ...] = ()
     key_facts_alt: tuple[str, ...] = ()
     topic: str = ""
+    # exam: names the legal concept; scenario: a situation in everyday words; multi: needs two articles or
+    # documents; unanswerable: on topic, not in the documents; report: over an NGO or research report
+    type: Literal["", "exam", "scenario", "multi", "unanswerable", "report"] = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:

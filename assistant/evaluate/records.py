@@ -115,6 +115,7 @@ class QuestionRecord:
     gold: tuple[dict[str, Any], ...]  # file, page, article
     product: SystemResult
     baseline: SystemResult | None = field(default=None, metadata={OPTIONAL: True})
+    type: str | None = field(default=None, metadata={OPTIONAL: True})  # the question's type, when given
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> QuestionRecord:

@@ -128,6 +128,21 @@ def worst(records: Sequence[QuestionRecord]) -> list[str]:
     return lines
 
 
+def by_type(summary: Mapping[str, Any]) -> list[str]:
+    """The per-type retrieval and answer tables, when the questions carry a type ([] otherwise)."""
+    systems = summary["systems"].items()
+    if not any("by_type" in result["retrieval"] for _, result in systems):
+        return []
+    answers = [
+        (f"{system} · {group}", metrics)
+        for system, result in systems
+        if (result.get("answers") or {}).get("by_type")
+        for group, metrics in result["answers"]["by_type"].items()
+    ]
+    out = ["### Per type", "", *table(retrieval_rows(summary, "by_type"), RETRIEVAL_COLUMNS), ""]
+    return out + ([*table(answers, ANSWER_COLUMNS), ""] if answers else [])
+
+
 def markdown(summary: Mapping[str, Any], records: Sequence[QuestionRecord], chart: str) -> str:
     """The report: headline table, per language, per topic, answers, latency, chart and worst questions."""
     counts = ", ".join(f"{lang} {n}" for lang, n in summary["counts"].items() if n)
@@ -150,6 +165,7 @@ def markdown(summary: Mapping[str, Any], records: Sequence[QuestionRecord], char
         "",
         *table(retrieval_rows(summary, "by_topic"), RETRIEVAL_COLUMNS),
         "",
+        *by_type(summary),
         f"![hit@k per language]({chart})",
         "",
         "## Answers",

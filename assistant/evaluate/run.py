@@ -154,6 +154,7 @@ def summarise_system(
 
     langs = [lang for lang in LANGUAGES if any(q.lang == lang for q, _ in scored)]
     topics = sorted({q.topic for q, _ in scored if q.topic})
+    types = sorted({q.type for q, _ in scored if q.type})
     out: dict[str, Any] = {
         "retrieval": {
             "all": retrieval(scored),
@@ -180,6 +181,13 @@ def summarise_system(
             },
         }
         out["ask_latency"] = latency_summary([r.ask_ms for r in results if r.ask_ms is not None])
+    if any(q.type for q in questions):  # datasets without types keep their summaries as they were
+        out["retrieval"]["by_type"] = {t: retrieval([p for p in scored if p[0].type == t]) for t in types}
+        if out["answers"] is not None:
+            out["answers"]["by_type"] = {
+                t: summarise_answers([(q.answerable, s) for q, s in answered if q.type == t])
+                for t in sorted({q.type for q in questions if q.type})
+            }
     return out
 
 
@@ -211,6 +219,7 @@ def run_eval(
             gold=tuple(g.model_dump(include={"file", "page", "article"}) for g in q.gold),
             product=evaluate_system(q, product, k, answerer),
             baseline=None if baseline is None else evaluate_system(q, baseline, k),
+            type=q.type or None,
         )
         for q in tqdm(questions, desc="questions", unit="q", disable=not progress)
     ]
