@@ -155,3 +155,40 @@ def test_gold_evidence_on_real_pdfs(name: str) -> None:
         pytest.skip(f"the real PDFs are not at {corpus} (they sit beside the project in CI)")
     failures = _verify_module().verify_dataset(DATASETS / name, corpus)
     assert failures == [], "\n".join(failures)
+
+
+POOLS = sorted(DATASETS.glob("pool-*.jsonl"))  # the new questions, split into train.jsonl / sealed.jsonl
+TYPES = {"exam", "scenario", "multi", "unanswerable", "report"}
+
+
+def _split_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("split_datasets", ROOT / "evals" / "split_datasets.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_new_questions_are_typed_unique_and_split() -> None:
+    questions = [q for pool in POOLS for q in load_questions(pool)]
+    assert questions, "no pool-*.jsonl in evals/datasets"
+    assert {q.type for q in questions} <= TYPES and all(q.type for q in questions)
+    assert all((q.type == "unanswerable") == (not q.answerable) for q in questions)
+    every = [json.loads(line)["id"] for path in sorted(DATASETS.glob("*.jsonl"))
+             if path.name not in ("train.jsonl", "sealed.jsonl")
+             for line in path.read_text("utf-8").splitlines() if line.strip()]  # fmt: skip
+    assert len(every) == len(set(every)), "an id is used twice across the datasets"
+    train, sealed = _split_module().split(POOLS)
+    assert (DATASETS / "train.jsonl").read_text("utf-8") == "".join(f"{line}\n" for line in train)
+    assert (DATASETS / "sealed.jsonl").read_text("utf-8") == "".join(f"{line}\n" for line in sealed)
+    assert len(train) + len(sealed) == len(questions)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pool", [p.name for p in POOLS])
+def test_gold_evidence_of_the_new_questions(pool: str) -> None:
+    corpus = REPORTS_CORPUS if "report" in pool else REAL_CORPUS
+    if not corpus.is_dir():
+        pytest.skip(f"the real PDFs are not at {corpus} (they sit beside the project in CI)")
+    failures = _verify_module().verify_dataset(DATASETS / pool, corpus)
+    assert failures == [], "\n".join(failures)
