@@ -105,6 +105,12 @@ class RetrievalSettings(BaseModel):
     translate: bool = Field(
         True, description="Translate French and English questions to Spanish with Apertium when installed."
     )
+    situations: bool = Field(
+        True,
+        description="Hybrid search: compare the question with the bundled everyday descriptions of "
+        "articles of the COIP, the Constitution and the Ley de Garantías (assistant/data/situations/) "
+        "and add the closest articles as a ranked list of their own.",
+    )
     prefer_current: bool = Field(
         True, description="Rank documents marked as repealed (e.g. the 1971 penal code) below current law."
     )
@@ -135,11 +141,27 @@ class AnswerSettings(BaseModel):
         0.15,
         ge=0,
         le=1,
-        description="Abstain when the best of the first three passages contains less than this "
-        "IDF-weighted share of the question's content words. 0.15 is the highest value that keeps false "
-        "abstentions under 10% on the development set (`python scripts/calibrate_abstention.py`). "
-        "Independently of it, `ask` abstains when the question names a year no retrieved passage "
+        description="'coverage' abstention: abstain when the best of the first three passages contains "
+        "less than this IDF-weighted share of the question's content words. 0.15 is the highest value "
+        "that keeps false abstentions under 10% on the development set "
+        "(`python scripts/calibrate_abstention.py`). Independently of it, `ask` abstains when the "
+        "question names a year no retrieved passage "
         "mentions, or a domain word (glossary vocabulary) no indexed document contains.",
+    )
+    abstention: Literal["model", "coverage"] = Field(
+        "model",
+        description="How `ask` decides the documents do not answer: 'model' — the bundled logistic "
+        "model over the retrieval signals (assistant/data/abstention.json, trained by "
+        "`python scripts/train_abstention.py`); 'coverage' — the hand rules (`abstain_below`, years "
+        "no passage mentions, domain words no document contains).",
+    )
+    abstain_above: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="'model' abstention: abstain when the model's probability that the documents do "
+        "not answer is at least this (unset: the operating point chosen in training, for at most 5% "
+        "false abstentions in cross-validation).",
     )
     gist: bool = Field(
         True,

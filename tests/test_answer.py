@@ -51,9 +51,9 @@ def test_quotes_are_sentences_not_whole_chunks(indexed):
 @pytest.mark.parametrize(
     ("question", "reason"),
     [
-        (ABSENT, "below the abstention threshold"),
+        (ABSENT, "off topic"),  # nothing of it in the passages
         ("¿Qué pena tenía la trata de personas en 1950?", "no retrieved passage mentions 1950"),
-        ("¿Quién ganó el campeonato de fútbol?", "below the abstention threshold"),
+        ("¿Quién ganó el campeonato de fútbol?", "off topic"),
     ],
 )
 def test_abstains_when_the_sources_do_not_answer(indexed, question, reason):
@@ -65,7 +65,7 @@ def test_abstains_when_the_sources_do_not_answer(indexed, question, reason):
 def test_a_domain_word_no_document_contains_means_abstention_in_a_large_collection(indexed, monkeypatch):
     monkeypatch.setattr("assistant.answer.ask.ABSENCE_MIN_PASSAGES", 1)  # the test index is tiny
     answer = ask(indexed, "¿Qué pena tiene la trata de personas cometida con cianuro?")
-    assert answer.abstained and answer.notes == ("no indexed document contains cianur*",)
+    assert answer.abstained and "no indexed document contains cianur*" in answer.notes[0]
     monkeypatch.setattr("assistant.answer.ask.ABSENCE_MIN_PASSAGES", 1000)
     assert not ask(indexed, "¿Qué pena tiene la trata de personas cometida con cianuro?").abstained
 
@@ -83,8 +83,15 @@ def test_absent_domain_terms_also_look_for_the_french_and_english_word():
     assert absent_domain_terms(terms, lambda stems: {s: 0 if s in french else 5 for s in stems}) == []
 
 
+@pytest.mark.parametrize(("threshold", "abstains"), [(0.001, True), (0.999, False)])
+def test_the_models_operating_point_decides(indexed, threshold, abstains):
+    indexed.settings.answer.abstain_above = threshold
+    assert ask(indexed, PENALTY).abstained is abstains
+
+
 @pytest.mark.parametrize(("threshold", "abstains"), [(1.01, True), (0.0, False)])
-def test_the_threshold_decides(indexed, threshold, abstains):
+def test_the_coverage_rule_threshold_decides(indexed, threshold, abstains):
+    indexed.settings.answer.abstention = "coverage"
     indexed.settings.answer.abstain_below = threshold
     assert ask(indexed, PENALTY).abstained is abstains
 
@@ -197,6 +204,7 @@ def test_a_document_with_instructions_stays_quoted_data_and_cannot_skip_the_chec
         sections=[("1. Trata de personas", ["La pena de la trata de personas se discute aquí.", INJECTION])],
     )
     ingest_paths(index, [law, hostile], progress=False)
+    index.settings.answer.sources = 10  # every passage of this tiny index reaches the model
     chat = FakeChat(replies=["HACKEADO"])  # a model that obeyed the document
     answer = ask(index, PENALTY, chat=chat)
     system, user = chat.prompts[0]

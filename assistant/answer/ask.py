@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.answer.abstain import Signals, bundled_model, decide, signals
 from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
 from assistant.answer.extractive import abstention_reason, extractive_answer
 from assistant.answer.followup import Turn, carry_context, condense
@@ -59,6 +60,7 @@ class Prepared:
     plan: QueryPlan
     terms: Terms  # the question's weighted content words, and domain words no document contains
     hits: list[Hit]  # the retrieved sources, best first
+    signals: Signals  # what the abstention model weighs
 
 
 def prepare(
@@ -86,7 +88,16 @@ def prepare(
     big = len(index.lexical.ids) >= ABSENCE_MIN_PASSAGES
     absent = absent_domain_terms(terms, index.lexical.document_frequency) if big else []
     terms = dataclasses.replace(terms, absent=tuple(absent))
-    return Prepared(language, standalone, plan, terms, hits)
+    found = signals(standalone, plan.language, hits, terms, plan.spanish)
+    return Prepared(language, standalone, plan, terms, hits, found)
+
+
+def abstention(index: Index, prepared: Prepared) -> str:
+    """Why the documents do not answer the prepared question ('' when they may), by the configured rule."""
+    settings = index.settings.answer
+    if settings.abstention == "model":
+        return decide(bundled_model(), prepared.signals, settings.abstain_above)
+    return abstention_reason(prepared.standalone, prepared.hits, prepared.terms, settings.abstain_below)
 
 
 def ask(
@@ -118,14 +129,15 @@ def ask_stream(
     language, standalone, terms, hits = prepared.language, prepared.standalone, prepared.terms, prepared.hits
     settings = index.settings.answer
     if chat is None:
+        reason = abstention(index, prepared)
         answer = extractive_answer(
-            question, language, hits, terms, threshold=settings.abstain_below, max_quotes=settings.max_quotes,
+            question, language, hits, terms, reason=reason, max_quotes=settings.max_quotes,
             gist=gist if settings.gist else None, query=standalone, repealed=index.repealed_files(),
         )  # fmt: skip
         yield answer.answer
         yield answer
         return
-    reason = abstention_reason(standalone, hits, terms, settings.abstain_below)
+    reason = abstention(index, prepared)
     if reason:
         yield ABSTAIN[language]
         yield _abstain(question, language, hits, standalone, chat, (reason,))

@@ -20,15 +20,14 @@ def extractive_answer(
     hits: Sequence[Hit],
     terms: Terms,
     *,
-    threshold: float,
+    reason: str,
     max_quotes: int = 5,
     gist: Translator | None = None,
     query: str = "",
     repealed: frozenset[str] = frozenset(),
 ) -> Answer:
-    """Quote the evidence, or abstain when the best hits cover less than `threshold` of the question."""
+    """Quote the evidence, or abstain for `reason` (the abstention decision, '' to answer)."""
     strength = coverage(hits, terms)  # tokenises the first passages: once per answer
-    reason = abstention_reason(query or question, hits, terms, threshold, strength)
     quotes = [] if reason else select_quotes(hits, terms, max_quotes)
     if not quotes:
         why = reason or "no sentence matches the question"

@@ -58,8 +58,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.ocr:
         settings.ocr.mode = args.ocr
-    reports = ingest_paths(open_index(settings), args.paths, progress=not (args.no_progress or args.json))
+    index = open_index(settings)
+    progress = not (args.no_progress or args.json)
+    reports = ingest_paths(index, args.paths, progress=progress)
     print_reports(reports, args.json)
+    if settings.retrieval.situations and index.exists():
+        from assistant.search.situations import warm
+
+        warm(index, progress)  # embeds the lexicon once per index: the first question does not wait
     return 1 if any(r.status == "failed" for r in reports) else 0
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.answer.ask import cited_source, prepare, similarity_for, spanish_of
-from assistant.answer.extractive import abstention_reason
+from assistant.answer.ask import abstention, cited_source, prepare, similarity_for, spanish_of
 from assistant.answer.models import model_errors
 from assistant.answer.prompts import draft_messages
 from assistant.answer.support import check_answer
@@ -29,11 +28,10 @@ MAX_SOURCES = 8  # passages given to the model for one sub-heading
 
 def evidence(index: Index, questions: tuple[str, ...]) -> list[Hit]:
     """The best passages of the questions the indexed sources cover, without repeats."""
-    threshold = index.settings.answer.abstain_below
     found: dict[str, Hit] = {}
     for question in questions:
         prepared = prepare(index, question, (), None, None)
-        if abstention_reason(prepared.standalone, prepared.hits, prepared.terms, threshold):
+        if abstention(index, prepared):
             continue
         for hit in prepared.hits[:PER_QUESTION]:
             found.setdefault(hit.chunk.chunk_id, hit)

@@ -156,6 +156,11 @@ class Index:
         repealed = self.repealed_files()
         return {cid for d in self.manifest.documents.values() if d.file in repealed for cid in d.chunk_ids}
 
+    def report_chunk_ids(self) -> set[str]:
+        """Chunks of the documents of type 'report' (NGO and research reports, field notes)."""
+        reports = {d.file for d in self.manifest.documents.values() if d.doc_type == "report"}
+        return {cid for d in self.manifest.documents.values() if d.file in reports for cid in d.chunk_ids}
+
     def known_ids(self) -> frozenset[str]:
         """Chunk ids the manifest lists: the chunks searches may return."""
         known = self._known

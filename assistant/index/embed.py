@@ -98,6 +98,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         return int(self.model.max_seq_length)
 
 
+QUERY_CACHE = 256  # query vectors kept in memory: a question is embedded once per answer
+
+
 class CachedEmbeddings(Embeddings):
     """Wraps an embedder with a SQLite cache of passage vectors keyed by sha256(model id, text)."""
 
@@ -111,6 +114,7 @@ class CachedEmbeddings(Embeddings):
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
         self._lock = threading.Lock()
         self.computed = 0  # how many passages were really embedded (not served from the cache)
+        self._queries: dict[str, list[float]] = {}  # recent query vectors (search and abstention share them)
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.model_id}\x00{text}".encode()).hexdigest()
@@ -145,7 +149,15 @@ class CachedEmbeddings(Embeddings):
         return found
 
     def embed_query(self, text: str) -> list[float]:
-        return self.inner.embed_query(text)
+        with self._lock:
+            found = self._queries.get(text)
+        if found is None:
+            found = self.inner.embed_query(text)
+            with self._lock:
+                if len(self._queries) >= QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))  # the oldest
+                self._queries[text] = found
+        return found
 
     def count_tokens(self, text: str) -> int:
         counter = getattr(self.inner, "count_tokens", None)

@@ -200,6 +200,18 @@ class Store:
         where = chroma_where(filters)
         return self.chunks(where={"$and": [clause, where]} if where else clause)
 
+    def article_records(self, articles: list[str]) -> list[dict[str, Any]]:
+        """Metadata of every stored chunk of these articles ('Art. 91', ...), in any document."""
+        records: list[dict[str, Any]] = []
+        for start in range(0, len(articles), 500):  # SQLite caps the variables of one query
+            where: dict[str, Any] = {"article": {"$in": articles[start : start + 500]}}
+            for offset in itertools.count(0, PAGE):
+                found = self.vectors.get(where=where, limit=PAGE, offset=offset, include=["metadatas"])
+                records.extend(dict(m) for m in found["metadatas"])
+                if len(found["ids"]) < PAGE:
+                    break
+        return records
+
     def count(self) -> int:
         return len(self._ids())
 

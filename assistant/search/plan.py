@@ -28,6 +28,27 @@ _DOC_HINTS = {
 }
 
 
+# The question is about the law (an offence, a penalty, a right, a court), not about a report's facts.
+LEGAL = re.compile(
+    r"delit|crime|crim|\bpenas?\b|peine|sentence|prison|c[aá]rcel|juez|judge|juge|\bley\b|\bloi\b|\blaw\b"
+    r"|constitu|c[oó]d(?:e|igo)\b|legal|art[ií]cle|art[ií]culo|sanci[oó]n|sanction|infracci|infraction|offen"
+    r"|punish|castig|proces|\baction\b|acci[oó]n|tribunal|court|fiscal|prosecut|procureur|denunci|plainte"
+    r"|complaint|derecho|droit|right",
+    re.IGNORECASE,
+)
+# The question asks about the old (repealed) code: "Código Penal de 1971", "l'ancien Code pénal".
+OLD_LAW = re.compile(
+    r"1971|c[oó]digo penal (?:anterior|derogado|de 1971)|ancien code p[eé]nal|(?:old|former|previous) "
+    r"penal code|derogad|repealed|abrog[eé]",
+    re.IGNORECASE,
+)
+
+# ...but "is the 1971 code still in force?" is answered by the current law that repealed it.
+STILL_IN_FORCE = re.compile(
+    r"vigente|vigencia|en vigueur|in force|still|todav[ií]a|a[uú]n\b|sigue|encore|toujours", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """An article named in the question, and a hint of which document (a file-name fragment)."""
@@ -45,6 +66,8 @@ class QueryPlan:
     references: tuple[Reference, ...] = ()
     translated: bool = False  # True when Apertium produced `spanish`
     unknown: tuple[str, ...] = field(default=())  # words Apertium did not know
+    legal: bool = False  # asks about the law (LEGAL): report passages are ranked a little lower
+    old_law: bool = False  # asks about the repealed code (OLD_LAW): it is preferred, not demoted
 
 
 def find_references(question: str) -> tuple[Reference, ...]:
@@ -63,12 +86,19 @@ def plan_query(question: str, use_translation: bool = True) -> QueryPlan:
     """Everything the retriever needs to search Spanish sources with a Spanish, French or English question."""
     language = detect_language(question)
     references = find_references(question)
+    legal = bool(LEGAL.search(question))
+    old_law = bool(OLD_LAW.search(question)) and not STILL_IN_FORCE.search(question)
     if language == "es":
-        return QueryPlan(question, "es", question, (), references)
+        return QueryPlan(question, "es", question, (), references, legal=legal, old_law=old_law)
     expansions, _ = glossary_terms(question, language)
     translation = translate(question, language) if use_translation else None
     if translation is None:
         spanish = " ".join(expansions) or question
-        return QueryPlan(question, language, spanish, tuple(expansions), references)
+        return QueryPlan(
+            question, language, spanish, tuple(expansions), references, legal=legal, old_law=old_law
+        )
     spanish, unknown = translation
-    return QueryPlan(question, language, spanish, tuple(expansions), references, True, unknown)
+    return QueryPlan(
+        question, language, spanish, tuple(expansions), references, True, unknown,
+        legal=legal, old_law=old_law,
+    )  # fmt: skip

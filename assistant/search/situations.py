@@ -1,0 +1,143 @@
+"""Everyday situations -> the articles that govern them. A bundled lexicon (assistant/data/situations/)
+describes, for articles of the COIP, the Constitution and the Ley de Garantías Jurisdiccionales, real
+situations in everyday Spanish, French and English ("a gang charges miners a weekly 'vacuna'" -> COIP
+Art. 185, extorsión); a question is compared with every description (e5), and the articles whose
+descriptions it resembles most are a ranked list of their own in the fusion. This bridges the
+consultant's words to the law's, which neither BM25 nor e5 on the article text does (README,
+"Generalisation").
+
+Descriptions are embedded once per index (through its embedding cache), and only for the documents
+the index holds; the lexicon applies to a document by its file name or title ('coip', 'constitución')."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from assistant.index import Index
+from assistant.language import fold
+from assistant.types import Filters
+
+# The lexicon's document names, and fragments of a file name or title that identify each document.
+DOCUMENTS = {
+    "coip": ("coip", "codigo organico integral penal"),
+    "constitucion": ("constitucion",),
+    "garantias": ("garantias jurisdiccionales", "garantias"),
+}
+ENTRIES = 15  # situations (articles) taken per question before their chunks are listed
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    doc: str  # a DOCUMENTS key
+    article: str  # "Art. 185"
+    title: str  # the article's rubric or a short Spanish title
+    texts: tuple[str, ...]  # the title and the everyday descriptions, in Spanish, French and English
+
+
+@lru_cache(maxsize=1)
+def load_situations() -> tuple[Situation, ...]:
+    """Every entry of the bundled lexicon, in file order."""
+    folder = resources.files("assistant").joinpath("data/situations")
+    entries = []
+    for item in sorted(folder.iterdir(), key=lambda f: f.name):
+        if not item.name.endswith(".jsonl"):
+            continue
+        for line in item.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                e = json.loads(line)
+                texts = (e["title"], *e.get("es", ()), *e.get("fr", ()), *e.get("en", ()))
+                entries.append(Situation(e["doc"], e["article"], e["title"], texts))
+    return tuple(entries)
+
+
+@dataclass(frozen=True, slots=True)
+class SituationIndex:
+    situations: tuple[Situation, ...]  # those whose article is in the index
+    vectors: np.ndarray  # one row per description, unit length
+    owner: np.ndarray  # the situation of each row
+    chunks: tuple[tuple[tuple[str, str, str], ...], ...]  # per situation: (chunk id, file, doc type)
+
+    def rank(self, vector: Sequence[float], filters: Filters, depth: int) -> list[str]:
+        """Chunk ids of the articles whose descriptions are closest to the question vector."""
+        if not self.situations:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        sims = self.vectors @ (query / (np.linalg.norm(query) or 1.0))
+        best = np.full(len(self.situations), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.owner, sims)
+        ids: list[str] = []
+        for entry in np.argsort(-best, kind="stable")[:ENTRIES]:
+            for cid, file, doc_type in self.chunks[entry]:
+                if (filters.files is None or file in filters.files) and (
+                    filters.doc_types is None or doc_type in filters.doc_types
+                ):
+                    ids.append(cid)
+        return ids[:depth]
+
+
+_BUILT: dict[tuple[str, str], SituationIndex] = {}
+_LOCK = threading.Lock()
+
+
+def situation_index(index: Index) -> SituationIndex:
+    """The lexicon matched to the indexed documents, with its description vectors (built once per set
+    of indexed chunks; the first build embeds a few thousand short texts, cached on disk after)."""
+    key = (str(index.root), index.lexical.fingerprint)
+    with _LOCK:
+        if key not in _BUILT:
+            _BUILT.clear()  # one index at a time is enough: a process rarely switches
+            _BUILT[key] = build(index)
+        return _BUILT[key]
+
+
+def warm(index: Index, progress: bool = False) -> int:
+    """Build the lexicon for this index now (after an ingest), with a progress bar over the descriptions
+    not yet embedded, so the first question does not wait for it. Returns the articles it describes."""
+    from tqdm import tqdm
+
+    embedder = index.embedder
+    bar = tqdm(desc="situation lexicon", unit="text", disable=not progress, leave=False)
+    embedder.on_batch = bar.update
+    try:
+        return len(situation_index(index).situations)
+    finally:
+        embedder.on_batch = None
+        bar.close()
+
+
+def _document_of(file: str, title: str) -> str | None:
+    text = fold(f"{file} {title}").replace("-", " ").replace("_", " ")
+    return next((doc for doc, hints in DOCUMENTS.items() if any(h in text for h in hints)), None)
+
+
+def build(index: Index) -> SituationIndex:
+    situations = load_situations()
+    records = index.store.article_records(sorted({s.article for s in situations}))
+    known = index.known_ids()
+    by_article: dict[tuple[str, str], list[tuple[int, str, str, str]]] = {}
+    for r in records:
+        doc = _document_of(str(r["file"]), str(r.get("title", "")))
+        if doc and r["chunk_id"] in known:
+            part = int(r.get("part", 1))
+            by_article.setdefault((doc, str(r["article"])), []).append(
+                (part, str(r["chunk_id"]), str(r["file"]), str(r["doc_type"]))
+            )
+    kept = [s for s in situations if (s.doc, s.article) in by_article]
+    texts = [t for s in kept for t in s.texts]
+    owner = np.array([i for i, s in enumerate(kept) for _ in s.texts], dtype=np.int64)
+    if not texts:
+        return SituationIndex((), np.zeros((0, 1), dtype=np.float32), owner, ())
+    vectors = np.asarray(index.embedder.embed_documents(texts), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
+    chunks = tuple(
+        tuple((cid, file, doc_type) for _, cid, file, doc_type in sorted(by_article[(s.doc, s.article)]))
+        for s in kept
+    )
+    return SituationIndex(tuple(kept), vectors, owner, chunks)
