@@ -4,6 +4,7 @@ split with cross-validation and its rows computed on the sealed split in one pas
 
     python scripts/retrieval_lab.py collect evals/datasets/train.jsonl --index DIR --out lab-train.pkl
     python scripts/retrieval_lab.py ablate lab-train.pkl [--out evals/results/ablation-train.json]
+    python scripts/retrieval_lab.py learned-fusion lab-train.pkl
 
 The fusion here is the product's (`rrf`, `demote`, `merge_article_parts`, the same weights); the
 "full" row equals `assistant eval` up to ties. Variants switch one addition off at a time, and the
@@ -165,6 +166,69 @@ def fused(data: dict[str, Any], row: dict[str, Any], variant: dict[str, Any]) ->
     return hits[:10]
 
 
+CHANNELS = ("dense", "dense_es", "bm25", "ngram", "ref", "sit_q", "sit_es")
+
+
+def candidate_features(data: dict[str, Any], row: dict[str, Any]) -> list[tuple[str, list[float]]]:
+    """Learned fusion: per candidate, 1/(10 + rank) in each channel and whether it is in its top 5, the
+    product's fused score, report / repealed flags and their interplay with the question's intent."""
+    plan, lists = row["plan"], row["lists"]
+    product = rrf([(ids, product_weight(n, plan.language)) for n, ids in lists.items()], 10)
+    ranks: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, ids in lists.items():
+        for rank, cid in enumerate(ids, start=1):
+            ranks[cid].setdefault(name, rank)
+    out = []
+    for cid, found in ranks.items():
+        if cid not in data["chunks"] or cid not in data["known"]:
+            continue
+        values: list[float] = []
+        for name in CHANNELS:
+            rank = found.get(name)
+            values += [1 / (10 + rank) if rank else 0.0, float(bool(rank) and rank <= 5)]
+        report, repealed = float(cid in data["reports"]), float(cid in data["repealed"])
+        values += [product.get(cid, 0.0), report, repealed, report * plan.legal, repealed * plan.old_law]
+        values += [float(plan.language == "fr"), float(plan.language == "en"), len(found) / len(CHANNELS)]
+        out.append((cid, values))
+    return out
+
+
+def learned_fusion(path: Path, folds: int = 5) -> None:
+    """Logistic regression over `candidate_features`, 5-fold cross-validated by question (a question's
+    candidates are scored by a model trained without its fold), against the product's RRF."""
+    from assistant.evaluate.abstention import fit, predict
+    from assistant.evaluate.metrics import hits_gold
+
+    data = pickle.loads(path.read_bytes())
+    rows = [r for r in data["rows"] if r["q"]["answerable"]]
+    table = [candidate_features(data, r) for r in rows]
+    labels = []
+    for row, candidates in zip(rows, table, strict=True):
+        spans = [data["chunks"][cid] for cid, _ in candidates]
+        gold = row["q"]["gold"]
+        labels.append([float(hits_gold((c.file, c.page_start, c.page_end), gold)) for c in spans])
+    results: dict[str, list[bool]] = {"rrf": [], "learned": []}
+    for fold in range(folds):
+        train_x = [v for i, c in enumerate(table) if i % folds != fold for _, v in c]
+        train_y = [y for i, ys in enumerate(labels) if i % folds != fold for y in ys]
+        model = fit(np.array(train_x), np.array(train_y))
+        for i, (row, candidates) in enumerate(zip(rows, table, strict=True)):
+            if i % folds != fold or not candidates:
+                continue
+            scores = predict(np.array([v for _, v in candidates]), model)
+            learned = {cid: float(s) for (cid, _), s in zip(candidates, scores, strict=True)}
+            order = sorted(learned, key=lambda c: -learned[c])[:40]
+            merged = merge_article_parts([(data["chunks"][c], learned[c]) for c in order])
+            spans = [(c.file, c.page_start, c.page_end) for c, _ in merged[:10]]
+            rank = first_hit_rank(spans, row["q"]["gold"])
+            results["learned"].append(rank is not None and rank <= 5)
+            rrf_spans = [(c.file, c.page_start, c.page_end) for c in fused(data, row, {})]
+            rrf_rank = first_hit_rank(rrf_spans, row["q"]["gold"])
+            results["rrf"].append(rrf_rank is not None and rrf_rank <= 5)
+    for name, hits in results.items():
+        print(f"{name:8s} hit@5 {np.mean(hits):.0%} ({len(hits)} questions, {folds}-fold by question)")
+
+
 def ablate(path: Path, out: Path | None) -> None:
     data = pickle.loads(path.read_bytes())
     table: dict[str, dict[str, Any]] = {}
@@ -200,11 +264,15 @@ def main() -> None:
     a = sub.add_parser("ablate", help="hit@5 / recall@10 of every variant")
     a.add_argument("lab", type=Path)
     a.add_argument("--out", type=Path)
+    f = sub.add_parser("learned-fusion", help="cross-validated logistic fusion against RRF")
+    f.add_argument("lab", type=Path)
     args = parser.parse_args()
     if args.command == "collect":
         collect(args.dataset, args.index, args.out)
-    else:
+    elif args.command == "ablate":
         ablate(args.lab, args.out)
+    else:
+        learned_fusion(args.lab)
 
 
 if __name__ == "__main__":
