@@ -21,6 +21,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -32,15 +33,13 @@ from assistant.language import tokenize
 from assistant.search import OLD_LAW_BOOST, REPORT_PENALTY
 from assistant.search.channels import ORIGINAL_DENSE_WEIGHT, REFERENCE_WEIGHT, SITUATION_WEIGHT, referenced
 from assistant.search.fuse import demote, merge_article_parts, rrf
-from assistant.search.plan import plan_query
+from assistant.search.plan import asks_about_old_law, plan_query
 from assistant.search.situations import situation_index
 from assistant.search.translate import translate
 from assistant.settings import Settings
 from assistant.types import Filters
 
 DEPTH = 50
-
-
 def clauses(text: str) -> list[str]:
     """Query decomposition: the question's sentences and clauses of four words or more."""
     parts = [p.strip() for p in re.split(r"(?<=[.?!;])\s+|\s*[¿?]\s*", text) if p.strip()]
@@ -74,7 +73,8 @@ def collect(dataset: Path, index_dir: Path, out: Path) -> None:
                 lists[f"clause{n}_bm25"] = [
                     c for c, _ in index.lexical.search(tokenize(found[0] if found else part), DEPTH)
                 ]
-        rows.append({"q": q.model_dump(), "plan": plan, "lists": lists, "vectors": vectors})
+        about = SimpleNamespace(question=plan.question, language=plan.language, legal=plan.legal)
+        rows.append({"q": q.model_dump(), "plan": about, "lists": lists, "vectors": vectors})
         print(q.id, file=sys.stderr)
     ids = sorted({c for row in rows for ids in row["lists"].values() for c in ids})
     raw = index.store.vectors.get(ids=ids, include=["embeddings"])
@@ -139,7 +139,7 @@ def fused(data: dict[str, Any], row: dict[str, Any], variant: dict[str, Any]) ->
         every = {**lists, **extra}
         scores = {c: s for c, s in rrf([(ids, weight(n)) for n, ids in every.items()], 10).items()}
         scores = {c: s for c, s in scores.items() if c in data["known"]}
-        old = plan.old_law and variant.get("old_law", True)
+        old = variant.get("old_law", True) and asks_about_old_law(plan.question)
         scores = demote(scores, data["repealed"], OLD_LAW_BOOST if old else 0.5)
         if plan.legal and variant.get("legal", True):
             scores = demote(scores, data["reports"], REPORT_PENALTY)
@@ -187,7 +187,8 @@ def candidate_features(data: dict[str, Any], row: dict[str, Any]) -> list[tuple[
             rank = found.get(name)
             values += [1 / (10 + rank) if rank else 0.0, float(bool(rank) and rank <= 5)]
         report, repealed = float(cid in data["reports"]), float(cid in data["repealed"])
-        values += [product.get(cid, 0.0), report, repealed, report * plan.legal, repealed * plan.old_law]
+        old = float(asks_about_old_law(plan.question))
+        values += [product.get(cid, 0.0), report, repealed, report * plan.legal, repealed * old]
         values += [float(plan.language == "fr"), float(plan.language == "en"), len(found) / len(CHANNELS)]
         out.append((cid, values))
     return out

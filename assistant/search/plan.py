@@ -70,6 +70,11 @@ class QueryPlan:
     old_law: bool = False  # asks about the repealed code (OLD_LAW): it is preferred, not demoted
 
 
+def asks_about_old_law(question: str) -> bool:
+    """The question asks what the repealed code said, not whether it still applies."""
+    return bool(OLD_LAW.search(question)) and not STILL_IN_FORCE.search(question)
+
+
 def find_references(question: str) -> tuple[Reference, ...]:
     refs = []
     for match in REFERENCE.finditer(question):
@@ -86,8 +91,7 @@ def plan_query(question: str, use_translation: bool = True) -> QueryPlan:
     """Everything the retriever needs to search Spanish sources with a Spanish, French or English question."""
     language = detect_language(question)
     references = find_references(question)
-    legal = bool(LEGAL.search(question))
-    old_law = bool(OLD_LAW.search(question)) and not STILL_IN_FORCE.search(question)
+    legal, old_law = bool(LEGAL.search(question)), asks_about_old_law(question)
     if language == "es":
         return QueryPlan(question, "es", question, (), references, legal=legal, old_law=old_law)
     expansions, _ = glossary_terms(question, language)
