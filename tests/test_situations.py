@@ -71,3 +71,19 @@ def test_the_setting_turns_the_channel_on_and_off(index, tmp_path, enabled):
     lexicon_ids = situation_index(index).rank(index.embedder.embed_query(question), Filters(), 50)
     assert (lexicon_ids in lists) is enabled
     assert search(index, question, k=2)  # the search itself works either way
+
+
+@pytest.mark.parametrize(
+    ("file", "title", "doc"),
+    [
+        ("ley-garantias-jurisdiccionales-2020.pdf",
+         "LEY ORGÁNICA DE GARANTÍAS JURISDICCIONALES Y CONTROL CONSTITUCIONAL", "garantias"),
+        ("constitucion-2008.pdf", "CONSTITUCIÓN DE LA REPÚBLICA DEL ECUADOR", "constitucion"),
+        ("Codigo_Organico_Integral_Penal.pdf", "CÓDIGO ORGÁNICO INTEGRAL PENAL, COIP", "coip"),
+        ("informe-provea-2016.pdf", "Informe anual", None),
+    ],
+)  # fmt: skip
+def test_each_law_is_recognised_by_its_file_name_or_title(file, title, doc):
+    from assistant.search.situations import _document_of
+
+    assert _document_of(file, title) == doc

@@ -24,11 +24,13 @@ from assistant.index import Index
 from assistant.language import fold
 from assistant.types import Filters
 
-# The lexicon's document names, and fragments of a file name or title that identify each document.
+# The lexicon's document names, and fragments of a file name or title that identify each document,
+# most specific first: the guarantees law's title ("... Garantías Jurisdiccionales y Control
+# Constitucional") also contains "constitucional".
 DOCUMENTS = {
+    "garantias": ("garantias jurisdiccionales", "garantias"),
     "coip": ("coip", "codigo organico integral penal"),
     "constitucion": ("constitucion",),
-    "garantias": ("garantias jurisdiccionales", "garantias"),
 }
 ENTRIES = 15  # situations (articles) taken per question before their chunks are listed
 
