@@ -150,3 +150,16 @@ def test_below_the_coverage_floor_a_question_is_off_topic_whatever_the_model_say
     assert "off topic" in decide(model, _signals(coverage=0.1, missing_weight=0.15))
     lower = dataclasses.replace(model, floor=0.05)  # then only the model's probability decides
     assert "off topic" not in decide(lower, _signals(coverage=0.1, missing_weight=0.15))
+
+
+def test_an_articles_everyday_descriptions_count_as_what_it_is_about():
+    from assistant.answer.abstain import bridged_coverage
+    from assistant.answer.evidence import Terms
+    from assistant.language import tokenize
+
+    hit = _hit("Art. 108.- Empleo de personas para mendicidad.- La persona que utilice a otra para mendigar.")
+    weights = dict.fromkeys(tokenize("madre hijos dinero"), 1.0)
+    terms = Terms(weights, weights)
+    assert bridged_coverage([hit], terms) == 0
+    described = {"c1": "alguien hace pedir limosna a una madre y sus hijos y se queda con el dinero"}
+    assert bridged_coverage([hit], terms, lambda cid: described.get(cid, "")) == 1

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.abstain import Signals, bundled_model, decide, signals
+from assistant.answer.abstain import Described, Signals, bundled_model, decide, signals
 from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
 from assistant.answer.extractive import abstention_reason, extractive_answer
 from assistant.answer.followup import Turn, carry_context, condense
@@ -23,6 +23,7 @@ from assistant.errors import InvalidQuestionError
 from assistant.language import detect_language, tokenize
 from assistant.search import search
 from assistant.search.plan import QueryPlan, plan_query
+from assistant.search.situations import situation_index
 from assistant.search.translate import gist, translate
 from assistant.settings import MAX_QUESTION_CHARS
 from assistant.types import Answer, Citation, Filters, Hit
@@ -88,8 +89,15 @@ def prepare(
     big = len(index.lexical.ids) >= ABSENCE_MIN_PASSAGES
     absent = absent_domain_terms(terms, index.lexical.document_frequency) if big else []
     terms = dataclasses.replace(terms, absent=tuple(absent))
-    found = signals(standalone, plan.language, hits, terms, plan.spanish)
+    found = signals(standalone, plan.language, hits, terms, plan.spanish, descriptions(index))
     return Prepared(language, standalone, plan, terms, hits, found)
+
+
+def descriptions(index: Index) -> Described:
+    """The situation lexicon's descriptions of a chunk's article (none when the lexicon is off)."""
+    if not index.settings.retrieval.situations:
+        return lambda chunk_id: ""
+    return situation_index(index).described
 
 
 def abstention(index: Index, prepared: Prepared) -> str:

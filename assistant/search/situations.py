@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -65,6 +65,11 @@ class SituationIndex:
     vectors: np.ndarray  # one row per description, unit length
     owner: np.ndarray  # the situation of each row
     chunks: tuple[tuple[tuple[str, str, str], ...], ...]  # per situation: (chunk id, file, doc type)
+    descriptions: Mapping[str, str]  # chunk id -> the title and descriptions of its article
+
+    def described(self, chunk_id: str) -> str:
+        """The everyday descriptions of the article a chunk belongs to ('' when the lexicon has none)."""
+        return self.descriptions.get(chunk_id, "")
 
     def rank(self, vector: Sequence[float], filters: Filters, depth: int) -> list[str]:
         """Chunk ids of the articles whose descriptions are closest to the question vector."""
@@ -135,11 +140,13 @@ def build(index: Index) -> SituationIndex:
     texts = [t for s in kept for t in s.texts]
     owner = np.array([i for i, s in enumerate(kept) for _ in s.texts], dtype=np.int64)
     if not texts:
-        return SituationIndex((), np.zeros((0, 1), dtype=np.float32), owner, ())
+        return SituationIndex((), np.zeros((0, 1), dtype=np.float32), owner, (), {})
     vectors = np.asarray(index.embedder.embed_documents(texts), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
     chunks = tuple(
         tuple((cid, file, doc_type) for _, cid, file, doc_type in sorted(by_article[(s.doc, s.article)]))
         for s in kept
     )
-    return SituationIndex(tuple(kept), vectors, owner, chunks)
+    pairs = zip(kept, chunks, strict=True)
+    descriptions = {cid: " ".join(s.texts) for s, members in pairs for cid, _, _ in members}
+    return SituationIndex(tuple(kept), vectors, owner, chunks, descriptions)
