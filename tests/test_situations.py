@@ -87,3 +87,14 @@ def test_each_law_is_recognised_by_its_file_name_or_title(file, title, doc):
     from assistant.search.situations import _document_of
 
     assert _document_of(file, title) == doc
+
+
+def test_an_ingest_prepares_the_lexicon_so_the_first_question_does_not_wait(index, tmp_path):
+    from assistant.search.situations import ingest_and_warm
+
+    path, extortion = _coip(tmp_path)
+    reports = ingest_and_warm(index, [path])
+    assert [r.status for r in reports] == ["ingested"]
+    embedded = index.embedder.computed
+    search(index, extortion.texts[1], k=3)  # the lexicon is already built: nothing more to embed
+    assert index.embedder.computed == embedded

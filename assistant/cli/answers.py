@@ -98,13 +98,13 @@ def _print_checked(answer: Answer, streamed: str) -> None:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.answer.ask import ask
     from assistant.answer.models import chat_model
-    from assistant.index.write import ingest_paths
+    from assistant.search.situations import ingest_and_warm
 
     index = open_index(settings)
     status = 0
     if not index.exists():
         print(f"Index {settings.index_dir} is empty: ingesting {settings.corpus_dir}/ (first run only).")
-        reports = ingest_paths(index, [settings.corpus_dir], progress=not args.json)
+        reports = ingest_and_warm(index, [settings.corpus_dir], progress=not args.json)
         print_reports(reports, args.json)
         status = 1 if any(r.status == "failed" for r in reports) else 0
     chat = chat_model(settings.llm)

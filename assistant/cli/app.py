@@ -25,12 +25,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.index.write import ingest_paths
+    from assistant.search.situations import ingest_and_warm
     from assistant.ui.app import serve
 
     index = open_index(settings)
     if not index.exists() and settings.corpus_dir.is_dir():
         print(f"Index {settings.index_dir} is empty: ingesting {settings.corpus_dir}/ (first run only).")
-        print_reports(ingest_paths(index, [settings.corpus_dir], progress=True), as_json=False)
+        print_reports(ingest_and_warm(index, [settings.corpus_dir], progress=True), as_json=False)
     serve(index, args.host, args.port)
     return 0

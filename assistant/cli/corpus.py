@@ -54,18 +54,13 @@ def add_filter_arguments(p: argparse.ArgumentParser, verb: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.index.write import ingest_paths
+    from assistant.search.situations import ingest_and_warm
 
     if args.ocr:
         settings.ocr.mode = args.ocr
-    index = open_index(settings)
     progress = not (args.no_progress or args.json)
-    reports = ingest_paths(index, args.paths, progress=progress)
+    reports = ingest_and_warm(open_index(settings), args.paths, progress=progress)
     print_reports(reports, args.json)
-    if settings.retrieval.situations and index.exists():
-        from assistant.search.situations import warm
-
-        warm(index, progress)  # embeds the lexicon once per index: the first question does not wait
     return 1 if any(r.status == "failed" for r in reports) else 0
 
 

@@ -17,12 +17,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
 from assistant.index import Index
 from assistant.language import fold
-from assistant.types import Filters
+from assistant.types import FileReport, Filters
 
 # The lexicon's document names, and fragments of a file name or title that identify each document,
 # most specific first: the guarantees law's title ("... Garantías Jurisdiccionales y Control
@@ -117,6 +118,17 @@ def warm(index: Index, progress: bool = False) -> int:
     finally:
         embedder.on_batch = None
         bar.close()
+
+
+def ingest_and_warm(index: Index, paths: Sequence[Path], progress: bool = False) -> list[FileReport]:
+    """`ingest_paths`, then the lexicon built for the new set of documents (the CLI's ingest, the
+    app's uploads): the first question after an ingest does not wait for it."""
+    from assistant.index.write import ingest_paths
+
+    reports = ingest_paths(index, list(paths), progress=progress)
+    if index.settings.retrieval.situations and index.exists():
+        warm(index, progress)
+    return reports
 
 
 def _document_of(file: str, title: str) -> str | None:

@@ -77,7 +77,7 @@ def login_check(auth: tuple[str, str] | None) -> Any:
 
 def add_api(api: FastAPI, index: Index, chat: BaseChatModel | None, auth: tuple[str, str] | None) -> None:
     from assistant.answer.ask import ask
-    from assistant.index.write import ingest_paths
+    from assistant.search.situations import ingest_and_warm
 
     guard = [Depends(login_check(auth))]
     limit = index.settings.ui.max_upload_mb * 1_000_000
@@ -105,7 +105,7 @@ def add_api(api: FastAPI, index: Index, chat: BaseChatModel | None, auth: tuple[
         from starlette.concurrency import run_in_threadpool
 
         try:
-            reports = await run_in_threadpool(ingest_paths, index, [target], False)
+            reports = await run_in_threadpool(ingest_and_warm, index, [target], False)
         except AssistantError as exc:  # e.g. another process is writing the index: 409
             raise http_error(exc) from exc
         return [upload_json(r) for r in reports]

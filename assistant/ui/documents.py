@@ -67,14 +67,14 @@ def document_names(index: Index) -> list[str]:
 
 def ingest_uploads(index: Index, paths: list[str] | None) -> tuple[Any, ...]:
     """(status, table, chat filter choices, removal choices) after ingesting the uploaded files."""
-    from assistant.index.write import ingest_paths
+    from assistant.search.situations import ingest_and_warm
 
     if not paths:
         raise gr.Error("No file / Ningún archivo / Aucun fichier.")
     settings = index.settings
     kept, errors = store_uploads(paths, settings.index_dir / "uploads", settings.ui.max_upload_mb * 1_000_000)
     try:
-        reports = ingest_paths(index, kept, progress=True) if kept else []
+        reports = ingest_and_warm(index, kept, progress=True) if kept else []
     except AssistantError as exc:  # e.g. another process is writing the index
         raise gr.Error(str(exc)) from exc
     errors += [r.error for r in reports if r.status == "failed"]
@@ -86,13 +86,13 @@ def ingest_uploads(index: Index, paths: list[str] | None) -> tuple[Any, ...]:
 
 def reindex_sources(index: Index) -> tuple[Any, ...]:
     """(status, table) after ingesting again every indexed document whose source file is still there."""
-    from assistant.index.write import ingest_paths
+    from assistant.search.situations import ingest_and_warm
 
     on_disk = [
         Path(d.source) for d in index.manifest.documents.values() if d.source and Path(d.source).is_file()
     ]
     try:
-        reports = ingest_paths(index, on_disk, progress=True)
+        reports = ingest_and_warm(index, on_disk, progress=True)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     return "\n".join(f"- {r.file}: {r.status}" for r in reports), table_rows(index)
