@@ -153,13 +153,12 @@ def test_below_the_coverage_floor_a_question_is_off_topic_whatever_the_model_say
 
 
 def test_an_articles_everyday_descriptions_count_as_what_it_is_about():
-    from assistant.answer.abstain import bridged_coverage
-    from assistant.answer.evidence import Terms
+    from assistant.answer.evidence import Terms, coverage
     from assistant.language import tokenize
 
     hit = _hit("Art. 108.- Empleo de personas para mendicidad.- La persona que utilice a otra para mendigar.")
     weights = dict.fromkeys(tokenize("madre hijos dinero"), 1.0)
     terms = Terms(weights, weights)
-    assert bridged_coverage([hit], terms) == 0
+    assert coverage([hit], terms) == 0
     described = {"c1": "alguien hace pedir limosna a una madre y sus hijos y se queda con el dinero"}
-    assert bridged_coverage([hit], terms, lambda cid: described.get(cid, "")) == 1
+    assert coverage([hit], terms, lambda cid: described.get(cid, "")) == 1

@@ -12,13 +12,22 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from assistant.answer.evidence import COVERAGE_CHUNKS, Terms, _matches, missing_years
+from assistant.answer.evidence import (
+    COVERAGE_CHUNKS,
+    Described,
+    Terms,
+    _matches,
+    _nothing,
+    coverage,
+    missing_years,
+    passage_tokens,
+)
 from assistant.answer.text import split_units
 from assistant.language import fold, tokenize
 from assistant.types import Hit
@@ -59,31 +68,12 @@ _NUMBER_WORD = re.compile(
 )
 
 
-Described = Callable[[str], str]  # chunk id -> the situation lexicon's descriptions of its article
-
-
-def _nothing(chunk_id: str) -> str:
-    return ""
-
-
-def _tokens(hit: Hit, described: Described) -> set[str]:
-    """A passage's words, with the lexicon's everyday descriptions of its article: a question in
-    everyday words that the lexicon bridged to this article is about it, even if it shares few words
-    with the article's legal text."""
-    return set(tokenize(f"{hit.chunk.text} {described(hit.chunk.chunk_id)}"))
-
-
-def bridged_coverage(hits: Sequence[Hit], terms: Terms, described: Described = _nothing) -> float:
-    """`evidence.coverage` over the first passages with their articles' descriptions."""
-    return max((terms.coverage(_tokens(h, described)) for h in hits[:COVERAGE_CHUNKS]), default=0.0)
-
-
 def missing_weight(hits: Sequence[Hit], terms: Terms, described: Described = _nothing) -> float:
     """The weight share of the heaviest question word that none of the first passages (with their
     descriptions) contains, in the question as asked or in its Spanish version, whichever misses less."""
     found: set[str] = set()
     for hit in hits[:COVERAGE_CHUNKS]:
-        found |= _tokens(hit, described)
+        found |= passage_tokens(hit, described)
     shares = []
     for weights in (terms.asked, terms.spanish):
         total = sum(weights.values())
@@ -190,7 +180,7 @@ def signals(
     years = missing_years(question, hits)
     names = missing_names(question, hits, spanish if language != "es" else "")
     values = {
-        "coverage": bridged_coverage(hits, terms, described),
+        "coverage": coverage(hits, terms, described),
         "missing_weight": missing_weight(hits, terms, described) if hits else 1.0,
         "absent_terms": float(len(terms.absent)),
         "missing_years": float(len(years)),

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from assistant.answer.abstain import Described, Signals, bundled_model, decide, signals
-from assistant.answer.evidence import Terms, absent_domain_terms, question_terms
+from assistant.answer.abstain import Signals, bundled_model, decide, signals
+from assistant.answer.evidence import Described, Terms, absent_domain_terms, question_terms
 from assistant.answer.extractive import abstention_reason, extractive_answer
 from assistant.answer.followup import Turn, carry_context, condense
 from assistant.answer.messages import ABSTAIN, UNSUPPORTED

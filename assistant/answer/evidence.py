@@ -137,9 +137,25 @@ def absent_domain_terms(
     return [t for t in stems if counts.get(t, 0) == 0 and all(counts.get(s, 0) == 0 for s in domain[t])]
 
 
-def coverage(hits: Sequence[Hit], terms: Terms) -> float:
-    """How well the best of the first hits covers the question (0..1): the abstention signal."""
-    return max((terms.coverage(set(tokenize(h.chunk.text))) for h in hits[:COVERAGE_CHUNKS]), default=0.0)
+Described = Callable[[str], str]  # chunk id -> the situation lexicon's descriptions of its article
+
+
+def _nothing(chunk_id: str) -> str:
+    return ""
+
+
+def passage_tokens(hit: Hit, described: Described = _nothing) -> set[str]:
+    """A passage's words, with the lexicon's everyday descriptions of its article when given: a
+    question in everyday words that the lexicon bridged to this article is about it, even if it shares
+    few words with the article's legal text."""
+    extra = described(hit.chunk.chunk_id)
+    return set(tokenize(f"{hit.chunk.text} {extra}" if extra else hit.chunk.text))
+
+
+def coverage(hits: Sequence[Hit], terms: Terms, described: Described = _nothing) -> float:
+    """How well the best of the first hits (with their articles' descriptions, when given) covers the
+    question (0..1): the abstention signal."""
+    return max((terms.coverage(passage_tokens(h, described)) for h in hits[:COVERAGE_CHUNKS]), default=0.0)
 
 
 def select_quotes(hits: Sequence[Hit], terms: Terms, max_quotes: int = 5, per_source: int = 2) -> list[Quote]:
