@@ -1,5 +1,6 @@
 """French/English -> Spanish for search, and Spanish <-> French/English gists of quotes: Apertium
-pipelines kept running (Debian's apertium-fr-es, apertium-en-es) and the bundled domain glossary."""
+pipelines kept running (Debian's apertium-fr-es, apertium-en-es), the bundled domain glossary (search) and
+the reviewed legal terms that gists keep away from Apertium (`terminology`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from assistant.language import fold
+from assistant.search.terminology import is_placeholder, protect, restore
 
 log = logging.getLogger(__name__)
 _WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœüÿ']+")
@@ -72,6 +74,8 @@ _STAGES = re.compile(
     r"|apertium-postchunk) "
 )
 _RESERVED = re.compile(r"([\\\[\]^$/@<>{}*#~])")
+_MARK = re.compile(r"(?<!\w)[*#@~]+(?=\w)")  # Apertium's marks, where they open a word
+_MARKED_WORD = re.compile(r"(?<!\w)[*#@](\w+)")
 
 
 class Apertium:
@@ -145,20 +149,46 @@ def translate(text: str, language: str) -> tuple[str, tuple[str, ...]] | None:
         _PIPELINES.pop(pair, None)
         return None
     unknown = tuple(re.findall(r"\*(\w+)", output))
-    result = re.sub(r"[*#@](?=\w)", "", output), unknown
+    result = strip_marks(output), unknown
     if len(_TRANSLATIONS) >= CACHE_SIZE:
         _TRANSLATIONS.pop(next(iter(_TRANSLATIONS)))  # the oldest
     _TRANSLATIONS[key] = result
     return result
 
 
+def strip_marks(output: str) -> str:
+    """Apertium's output without its marks ('*' unknown word, '@' no translation, '#' not inflected, '~'):
+    only where one opens a word, so "a * b" and "x@y" stay ('gist' keeps the quote's own words holding
+    these characters away from Apertium)."""
+    return _MARK.sub("", output)
+
+
+def marked_words(output: str) -> tuple[str, ...]:
+    """The words Apertium left untranslated or uninflected in its raw output, placeholders aside."""
+    return tuple(w for w in _MARKED_WORD.findall(output) if not is_placeholder(w))
+
+
 def gist(text: str, source: str, target: str) -> str | None:
-    """Apertium's rough translation of a quote, or None when the pair is not installed or fails."""
+    """Apertium's rough translation of a quote, with the reviewed rendering of each legal term of
+    assistant/data/terminology.tsv (es -> fr/en); None when the pair is not installed or fails."""
+    result = gist_and_marked(text, source, target)
+    return result[0] if result else None
+
+
+def gist_and_marked(text: str, source: str, target: str) -> tuple[str, tuple[str, ...]] | None:
+    """The gist and the words Apertium marked in it (see `marked_words`), or None. Terms reach Apertium as
+    placeholders (`terminology.protect`); should one not come back, the quote is translated as it is."""
     pair = GIST_PAIRS.get((source, target))
     pipeline = apertium(pair) if pair else None
     if pipeline is None:
         return None
+    protected = protect(text, terms=source == "es")
     try:
-        return pipeline(text).replace("*", "").replace("#", "").replace("@", "")
+        output = pipeline(protected.text)
+        restored = restore(strip_marks(output), protected, target)
+        if restored is None:
+            output = pipeline(text)
+            restored = strip_marks(output)
     except (OSError, ValueError):
         return None
+    return restored, marked_words(output)
