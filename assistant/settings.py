@@ -135,7 +135,11 @@ class AnswerSettings(BaseModel):
 
     sources: int = Field(6, ge=1, le=20, description="Retrieved passages an answer may draw on and cite.")
     max_quotes: int = Field(
-        5, ge=1, le=20, description="Extractive mode: most sentences quoted, at most two from one passage."
+        8,
+        ge=1,
+        le=20,
+        description="Extractive mode: most sentences quoted — up to six from the best-ranked passage, "
+        "two from the next one.",
     )
     abstain_below: float = Field(
         0.15,
@@ -190,7 +194,12 @@ class LLMSettings(BaseModel):
     )
     gguf_path: str = Field("", description="Local GGUF model file for the 'llamacpp' backend.")
     context_tokens: int = Field(
-        8192, ge=512, le=131072, description="The 'llamacpp' backend's context window in tokens (n_ctx)."
+        8192,
+        ge=512,
+        le=131072,
+        description="The model's context window in tokens, for every backend: the prompt (counted with "
+        "tiktoken's cl100k, a proxy for non-OpenAI models) and the longest answer must fit; the "
+        "lowest-ranked sources are left out until they do. Passed to Ollama (num_ctx) and llama.cpp (n_ctx).",
     )
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature (0: deterministic).")
     max_tokens: int = Field(700, ge=50, le=8000, description="Longest answer in tokens.")

@@ -13,6 +13,7 @@ Status = Literal["ingested", "unchanged", "replaced", "failed", "removed"]
 ChunkKind = Literal["text", "table"]  # running text (with figure captions), or one table with its caption
 AnswerMode = Literal["extractive", "llm"]  # how an answer or a draft was written
 SearchMode = Literal["hybrid", "dense", "lexical"]  # all channels fused, or one kind alone
+FactKind = Literal["penalty", "fine", "time_limit"]  # the legal facts answers and drafts state as data
 SEARCH_MODES: tuple[SearchMode, ...] = get_args(SearchMode)
 
 
@@ -129,6 +130,30 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class LegalFact:
+    """A fact of a known shape that a quoted passage states: "pena privativa de libertad de dieciséis a
+    diecinueve años" is a penalty from 16 (low) to 19 (high) years. Numbers are as the source writes
+    them; `low` is None for "hasta N" (up to N) and equal to `high` for one figure ("veinte días")."""
+
+    kind: FactKind
+    low: int | None
+    high: int
+    unit: str  # "years", "months", "days", "working_days", "hours" or "sbu" (salarios básicos unificados)
+    low_unit: str  # the low bound's unit when it differs ("de seis meses a un año")
+    measure: str  # a penalty's kind as the source names it ("pena privativa de libertad", "reclusión mayor")
+    condition: str  # the condition the source attaches, verbatim Spanish ('' when none is stated)
+    item: str  # the article's numbered item it sits in ("2", "b"), '' outside a list
+    text: str  # the source's words the fact was read from, verbatim
+    chunk_id: str
+    file: str
+    title: str
+    article: str | None
+    page_start: int
+    page_end: int
+    repealed: bool = False  # stated by repealed law
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of an answer, the citations it carries and how well they support it (0..1)."""
 
@@ -153,6 +178,7 @@ class Answer:
     model: str = ""  # the chat model, in llm mode
     query: str = ""  # the standalone question searched (differs for a rewritten follow-up)
     notes: tuple[str, ...] = ()  # e.g. citations removed by the checker
+    facts: tuple[LegalFact, ...] = ()  # the legal facts the answer's lead states, as data
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,8 +99,10 @@ def test_the_coverage_rule_threshold_decides(indexed, threshold, abstains):
 def test_french_question_gets_a_french_answer_with_spanish_quotes(indexed):
     answer = ask(indexed, "Quelle est la peine pour la traite des personnes ?")
     assert answer.language == "fr" and not answer.abstained
-    assert answer.answer.startswith("Voici les passages") and "«" in answer.answer
+    assert answer.answer.startswith("En bref, d'après les passages cités :\n- Peine : 16 à 19 ans")
+    assert "Voici les passages" in answer.answer and "«" in answer.answer
     assert answer.citations[0].article == "Art. 92"
+    assert answer.facts[0].kind == "penalty" and answer.facts[0].article == "Art. 92"
     if shutil.which("apertium"):
         assert "Traduction automatique (Apertium, approximative)" in answer.answer
         assert answer.citations[0].gist and answer.citations[0].gist != answer.citations[0].quote

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.abstain import Signals, bundled_model, decide, signals
+from assistant.answer.budget import fit_prompt
 from assistant.answer.evidence import Described, Terms, absent_domain_terms, question_terms
 from assistant.answer.extractive import abstention_reason, extractive_answer
 from assistant.answer.followup import Turn, carry_context, condense
@@ -150,13 +151,18 @@ def ask_stream(
         yield ABSTAIN[language]
         yield _abstain(question, language, hits, standalone, chat, (reason,))
         return
+    llm = index.settings.llm
+    fitted = fit_prompt(
+        lambda kept: answer_messages(index.settings.prompts_dir, language, question, kept),
+        hits, llm.context_tokens, llm.max_tokens,
+    )  # fmt: skip
     pieces: list[str] = []
     with model_errors(chat):
-        for chunk in chat.stream(answer_messages(index.settings.prompts_dir, language, question, hits)):
+        for chunk in chat.stream(fitted.messages):
             text = str(chunk.content)
             pieces.append(text)
             yield text
-    yield llm_answer(question, language, "".join(pieces), hits, standalone, chat, index)
+    yield llm_answer(question, language, "".join(pieces), fitted.hits, standalone, chat, index, fitted.notes)
 
 
 def _abstain(
@@ -177,13 +183,16 @@ def llm_answer(
     query: str,
     chat: BaseChatModel,
     index: Index,
+    budget: Sequence[str] = (),
 ) -> Answer:
     """Check a generated answer: drop citations to sources not given, score each sentence against its
-    cited passages, mark unsupported ones; no valid citation (or the abstention sentence) -> abstain."""
+    cited passages, mark unsupported ones; no valid citation (or the abstention sentence) -> abstain.
+    `hits` are the sources the model was given; `budget`, the notes on those left out to fit its window."""
     from assistant.answer.models import model_name
 
     checked = check_answer(text, hits, spanish_of(language), similarity_for(index))
-    notes = [f"removed citation [{n}]: no such source was given to the model" for n in checked.removed]
+    notes = [*budget]
+    notes += [f"removed citation [{n}]: no such source was given to the model" for n in checked.removed]
     if not checked.cited or ABSTAIN[language].rstrip(".") in text:
         notes.append(
             "no valid citation in the model's answer" if not checked.cited else "the model abstained"

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from assistant.answer.evidence import LEAD_GAP, Quote, Terms, coverage, missing_years, select_quotes
+from assistant.answer.facts import asked_kinds, extract
+from assistant.answer.lead import lead_lines
 from assistant.answer.messages import ABSTAIN, GIST, LEAD, NO_MODEL, citation_label
 from assistant.answer.support import verify_quotes
-from assistant.types import Answer, Citation, Hit
+from assistant.types import Answer, Citation, Hit, LegalFact
 
 Translator = Callable[[str, str, str], str | None]  # (text, source language, target language)
 
@@ -21,20 +23,21 @@ def extractive_answer(
     terms: Terms,
     *,
     reason: str,
-    max_quotes: int = 5,
+    max_quotes: int = 8,
     gist: Translator | None = None,
     query: str = "",
     repealed: frozenset[str] = frozenset(),
 ) -> Answer:
     """Quote the evidence, or abstain for `reason` (the abstention decision, '' to answer)."""
     strength = coverage(hits, terms)  # tokenises the first passages: once per answer
-    quotes = [] if reason else select_quotes(hits, terms, max_quotes)
+    quotes = [] if reason else select_quotes(hits, terms, max_quotes, asked=asked_kinds(question))
     if not quotes:
         why = reason or "no sentence matches the question"
         return Answer(question, ABSTAIN[language], language, True, "extractive", hits=tuple(hits),
                       query=query or question, notes=(why,))  # fmt: skip
     citations = _citations(quotes, language, gist)
-    lines = [LEAD[language], ""]
+    lead, facts = _lead(question, language, citations, hits, repealed, gist)
+    lines = [*lead, "", LEAD[language], ""] if lead else [LEAD[language], ""]
     for c in citations:
         label = citation_label(c, language, c.file in repealed)
         lines.append(f"[{c.n}] {label}")
@@ -54,7 +57,27 @@ def extractive_answer(
         hits=tuple(hits),
         query=query or question,
         notes=(f"coverage {strength:.2f}",),
+        facts=tuple(facts),
     )
+
+
+def _lead(
+    question: str,
+    language: str,
+    citations: Sequence[Citation],
+    hits: Sequence[Hit],
+    repealed: frozenset[str],
+    gist: Translator | None,
+) -> tuple[list[str], list[LegalFact]]:
+    """The answer's opening lines: the legal facts its quotes state, in the question's language."""
+    by_id = {h.chunk.chunk_id: h for h in hits}
+    found = [
+        (fact, c.n, c.quote)
+        for c in citations
+        for fact in extract(c.quote, by_id[c.chunk_id], c.file in repealed)
+    ]
+    to_language = (lambda text: gist(text, "es", language)) if gist and language != "es" else None
+    return lead_lines(found, question, language, to_language)
 
 
 def abstention_reason(

@@ -69,6 +69,7 @@ def _ollama(settings: LLMSettings, model: str) -> BaseChatModel:
         base_url=settings.ollama_url,
         temperature=settings.temperature,
         num_predict=settings.max_tokens,
+        num_ctx=settings.context_tokens,  # Ollama's default is smaller; it truncates a longer prompt silently
         client_kwargs={"timeout": settings.timeout},
     )
 

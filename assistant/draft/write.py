@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.answer.ask import abstention, cited_source, prepare, similarity_for, spanish_of
+from assistant.answer.budget import fit_prompt
 from assistant.answer.models import model_errors
 from assistant.answer.prompts import draft_messages
 from assistant.answer.support import check_answer
@@ -52,12 +53,17 @@ def written_part(
     hits = evidence(index, sub.questions)
     if not hits:
         return DraftPart(sub.title, (), gap=True), []
-    folder = index.settings.prompts_dir
-    messages = draft_messages(folder, language, section, sub.title, sub.questions, hits, gap)
+    folder, llm = index.settings.prompts_dir, index.settings.llm
+    fitted = fit_prompt(
+        lambda kept: draft_messages(folder, language, section, sub.title, sub.questions, kept, gap),
+        hits, llm.context_tokens, llm.max_tokens,
+    )  # fmt: skip
+    hits = fitted.hits  # the sources the model was given: its [n] number these
     with model_errors(chat):
-        text = str(chat.invoke(messages).content)
+        text = str(chat.invoke(fitted.messages).content)
     checked = check_answer(text, hits, spanish_of(language), similarity_for(index))
-    notes = [f"{sub.title}: removed citation [{n}], no such source was given" for n in checked.removed]
+    notes = [f"{sub.title}: {note}" for note in fitted.notes]
+    notes += [f"{sub.title}: removed citation [{n}], no such source was given" for n in checked.removed]
     if not checked.cited or gap.strip("[]") in text:
         return DraftPart(sub.title, (), gap=True), notes
     numbers = {n: registry.number(cited_source(n, hits[n - 1], checked)) for n in checked.cited}
