@@ -70,7 +70,10 @@ PATTERNS: tuple[tuple[FactKind, re.Pattern[str]], ...] = (
 )
 # A condition attached after the fact (", si la víctima…") or opening the sentence ("Si…, será…").
 _AFTER = re.compile(r"^\s*,?\s*(?P<cond>(?:si|cuando|siempre que|en caso de que?)\b[^.;]*)", re.IGNORECASE)
-_BEFORE = re.compile(r"(?:^|:\s|\]\s)(?P<cond>(?:si|cuando)\s[^.;:]*?),\s", re.IGNORECASE)
+_BEFORE = re.compile(
+    r"(?:^|[:.…\]]\s)(?P<cond>(?:si|cuando|en caso de)\s[^.;:]*?)(?:,\s|\s(?=ser[áa]n?\s))",
+    re.IGNORECASE,
+)
 _ITEM = re.compile(r"(?:^|[:.…\]]\s)(?P<item>\d{1,2}|[a-z])[.)]\s")
 _UNITS = {"año": "years", "mes": "months", "día": "days", "hora": "hours", "sal": "sbu"}
 MAX_CONDITION = 160  # characters: a longer condition is cut at a word and marked '…'

@@ -103,16 +103,14 @@ def value(fact: LegalFact, language: str) -> str:
 
 
 def condition(fact: LegalFact, language: str, gist: Gist | None) -> str:
-    """The fact's condition in the reader's language: verbatim in Spanish; elsewhere a machine
-    translation, or the Spanish words in quotation marks when none is available."""
+    """The fact's condition in the reader's language, after a comma (so lower-cased): verbatim in
+    Spanish; elsewhere a machine translation, or the Spanish words in quotation marks without one."""
     if not fact.condition:
         return ""
-    if language == "es":
-        return fact.condition
-    translated = (gist(fact.condition) or "").strip() if gist else ""
+    translated = fact.condition if language == "es" else (gist(fact.condition) or "").strip() if gist else ""
     if not translated:
         return f"«{fact.condition}»"
-    return translated[0].lower() + translated[1:] if fact.condition[0].islower() else translated
+    return translated[0].lower() + translated[1:]
 
 
 def where(fact: LegalFact, n: int, language: str) -> str:
