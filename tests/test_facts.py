@@ -186,9 +186,28 @@ def test_the_article_whose_rubric_is_the_asked_offence_is_quoted_first():
     assert quotes[0].hit.chunk.article == "Art. 91"
 
 
-def test_a_heading_is_never_quoted():
-    heading = _hit("CAPÍTULO SEGUNDO DELITOS CONTRA LA TRATA DE PERSONAS", 1, None)
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "CAPÍTULO SEGUNDO DELITOS CONTRA LA TRATA DE PERSONAS",
+        "Plan de Acción contra la Trata de Personas 2019-2030",
+    ],
+)
+def test_a_heading_is_never_quoted(heading: str):
+    heading = _hit(heading, 1, None)
     body = _hit("La trata de personas será sancionada con pena privativa de libertad.", 2)
     terms = Terms({}, {t: 1.0 for t in tokenize("trata de personas")})
     quotes = select_quotes([heading, body], terms)
     assert [q.hit.rank for q in quotes] == [2]
+
+
+def test_a_report_summarising_the_law_gives_its_range_and_no_item():
+    text = (
+        "El COIP define la trata (COIP, art. 91) y la sanciona con penas que van de dieciséis a treinta años."
+    )
+    (fact,) = extract(text, _hit(text, article=None))
+    assert (fact.low, fact.high, fact.item) == (16, 30, "")
+    assert (
+        lead_lines([(fact, 1, text)], "peine ?", "en")[0][1]
+        == "- Penalty: 16 to 30 years of imprisonment — [1]"
+    )

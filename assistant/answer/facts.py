@@ -44,7 +44,7 @@ def number(phrase: str) -> int | None:
 N = _number_pattern()
 _UNIT = r"(?:años?|mes(?:es)?|días?|horas?)"
 _MEASURE = (
-    r"pena privativa de (?:la )?libertad|penas? de (?:reclusión|prisión)(?: (?:mayor|menor))?"
+    r"pena privativa de (?:la )?libertad|penas? que van|penas? de (?:reclusión|prisión)(?: (?:mayor|menor))?"
     r"(?: (?:ordinaria|extraordinaria|especial))?|reclusión (?:mayor|menor)(?: (?:ordinaria|extraordinaria"
     r"|especial))?|prisión(?: correccional)?"
 )
@@ -74,7 +74,7 @@ _BEFORE = re.compile(
     r"(?:^|[:.…\]]\s)(?P<cond>(?:si|cuando|en caso de)\s[^.;:]*?)(?:,\s|\s(?=ser[áa]n?\s))",
     re.IGNORECASE,
 )
-_ITEM = re.compile(r"(?:^|[:.…\]]\s)(?P<item>\d{1,2}|[a-z])[.)]\s")
+_ITEM = re.compile(r"(?:^|(?<![Aa]rt)(?<![Nn]um)[:.…\]]\s)(?P<item>\d{1,2}|[a-z])[.)]\s")
 _UNITS = {"año": "years", "mes": "months", "día": "days", "hora": "hours", "sal": "sbu"}
 MAX_CONDITION = 160  # characters: a longer condition is cut at a word and marked '…'
 

@@ -98,7 +98,7 @@ def value(fact: LegalFact, language: str) -> str:
         amount = f"{span.format(low=fact.low, high=fact.high)} {UNITS[language][fact.unit][1]}"
     if fact.kind == "time_limit":
         return amount
-    kind = "reclusion" if "reclus" in fact.measure else "liberty" if "libertad" in fact.measure else "prison"
+    kind = "reclusion" if "reclus" in fact.measure else "prison" if "prisi" in fact.measure else "liberty"
     return f"{amount} {MEASURE[language][kind]}"
 
 
