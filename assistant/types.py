@@ -189,6 +189,8 @@ class Bullet:
     text: str
     citations: tuple[int, ...]
     supported: bool = True
+    quoted: bool = True  # a verbatim quote (shown in «»), or the draft's own sentence (a fact, a summary)
+    gist: str = ""  # a quote's automatic translation into the draft's language, labelled as such
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,12 +200,22 @@ class DraftPart:
     title: str
     bullets: tuple[Bullet, ...]
     gap: bool
+    missing: str = ""  # for a gap: what kind of source would cover it, as a sentence in the draft's language
 
 
 @dataclass(frozen=True, slots=True)
 class DraftSection:
     title: str
     parts: tuple[DraftPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DraftTable:
+    """A table extracted from the sources (never written by a model); its cells carry [n] citations."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,3 +231,4 @@ class Draft:
     repealed: frozenset[str] = frozenset()  # cited files that are repealed law, labelled as such
     model: str = ""  # the chat model that wrote the paragraphs, in llm mode
     notes: tuple[str, ...] = ()  # what the citation checker changed
+    tables: tuple[DraftTable, ...] = ()  # the legal-framework and key-actors tables (concept note)

@@ -5,6 +5,7 @@ annex; the Markdown says the same."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -71,7 +72,9 @@ def test_every_citation_resolves_to_an_indexed_chunk_and_gaps_are_marked(draft):
     assert not parts["Marco penal de la trata de personas"].gap
     assert parts["Consulta previa y territorios ancestrales"].gap  # the test PDFs say nothing about it
     used = {n for p in parts.values() for b in p.bullets for n in b.citations}
-    assert used == {c.n for c in result.citations}
+    cells = " ".join(cell for t in result.tables for row in t.rows for cell in row)
+    used |= {int(n) for group in re.findall(r"\[([\d, ]+)\]", cells) for n in group.split(",")}
+    assert used == {c.n for c in result.citations}  # every reference is used by a bullet or a table
 
 
 def test_markdown_and_docx_hold_headings_references_and_annex(draft, tmp_path):
@@ -88,8 +91,8 @@ def test_markdown_and_docx_hold_headings_references_and_annex(draft, tmp_path):
     assert headings[:2] == ["Análisis del contexto", "Marco penal de la trata de personas"]
     assert "Referencias" in headings and "Anexo: fuentes citadas" in headings
     assert any(t.startswith("[1] “LEY DE PRUEBA CONTRA LA TRATA”") for t in texts)
-    assert "[sin evidencia en las fuentes indexadas]" in texts
-    annex = doc.tables[0]
+    assert any(t.startswith("[sin evidencia en las fuentes indexadas] Ninguna fuente") for t in texts)
+    annex = next(t for t in doc.tables if t.rows[0].cells[2].text == "Artículos")
     assert annex.rows[1].cells[1].text == "ley-prueba.pdf" and "Art. 92" in annex.rows[1].cells[2].text
     assert 0 < estimate_pages(result) < 5
 
@@ -119,10 +122,9 @@ def test_edited_markdown_exports_to_docx(tmp_path):
     doc = Document(str(markdown_to_docx(text, tmp_path / "nota.docx")))
     paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
     assert ("Title", "Nota") in paragraphs and ("Heading 1", "Contexto revisado") in paragraphs
-    assert ("List Bullet", "«cita» [1]") in paragraphs and (
-        "Normal",
-        "Doc · f.pdf · Art. 92 · 38",
-    ) in paragraphs
+    assert ("List Bullet", "«cita» [1]") in paragraphs and ("Normal", "Texto libre.") in paragraphs
+    (table,) = doc.tables  # the pipe table is a real Word table, its first line the header
+    assert [c.text for c in table.rows[0].cells] == ["Doc", "f.pdf", "Art. 92", "38"]
 
 
 PENALTY_SENTENCE = (
@@ -195,3 +197,20 @@ def test_references_and_annex_label_repealed_law(tmp_path, law):
     markdown = to_markdown(result)
     assert "[1] “LEY DE PRUEBA CONTRA LA TRATA” (derogado), Art." in markdown
     assert "| LEY DE PRUEBA CONTRA LA TRATA (derogado) | ley-prueba.pdf |" in markdown
+
+
+def test_every_subheading_has_text_of_its_own_in_the_drafts_language(index, law, report):
+    from assistant.language import detect_language
+
+    ingest_paths(index, [law, report], progress=False)
+    result = build_draft(index, "context", "fr")
+    for part in (p for s in result.sections for p in s.parts):
+        own = [b.text for b in part.bullets if not b.quoted] or [part.missing]
+        assert own[0], f"{part.title}: no sentence outside the quotes"
+        prose = re.sub(r"«[^»]*»|“[^”]*”|\[[\d, ]+\]", " ", " ".join(own))
+        assert detect_language(prose) == "fr", (part.title, prose)
+    covered = [p for s in result.sections for p in s.parts if not p.gap]
+    assert covered and all(any(b.quoted for b in p.bullets) for p in covered)  # and then the quotes
+    assert any(
+        b.text.startswith("Peine : 16 à 19 ans de privation de liberté") for p in covered for b in p.bullets
+    )

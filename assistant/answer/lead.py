@@ -132,10 +132,12 @@ def lead_lines(
     chosen = choose([(f, n) for f, n, q in facts if stated(f, [q])], question)
     if not chosen:
         return [], []
-    lines = [HEADER[language]]
-    for fact in chosen:
-        n = number[id(fact)]
-        cond = condition(fact, language, gist)
-        text = value(fact, language) + (f", {cond}" if cond else "")
-        lines.append(f"- {LABEL[language][fact.kind]}{COLON[language]}{text} — {where(fact, n, language)}")
+    lines = [HEADER[language], *(f"- {fact_line(f, number[id(f)], language, gist)}" for f in chosen)]
     return lines, chosen
+
+
+def fact_line(fact: LegalFact, n: int, language: str, gist: Gist | None = None) -> str:
+    """'Peine : 19 à 22 ans de privation de liberté, si … — art. 92, num. 2 [n]'."""
+    cond = condition(fact, language, gist)
+    text = value(fact, language) + (f", {cond}" if cond else "")
+    return f"{LABEL[language][fact.kind]}{COLON[language]}{text} — {where(fact, n, language)}"

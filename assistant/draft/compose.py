@@ -5,13 +5,19 @@ gap instead of being written."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.answer.ask import ask
+from assistant.answer.facts import asked_kinds
+from assistant.answer.lead import fact_line
+from assistant.answer.messages import source_label
 from assistant.draft.plans import Plan, Subheading, load_plan
 from assistant.draft.registry import Registry
-from assistant.types import Bullet, Draft, DraftPart, DraftSection
+from assistant.draft.tables import Gist, tables
+from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -19,6 +25,13 @@ if TYPE_CHECKING:
     from assistant.index import Index
 
 MAX_BULLETS = 4  # per sub-heading: an evidence brief, not a dump
+QUOTE_UNITS = 2  # sentences or items kept of an answer's quote: the draft cites, the source has the rest
+TABLES_IN = ("concept-note", "context")
+OVERVIEW = {
+    "es": "Las fuentes indexadas tratan este punto en: ",
+    "fr": "Les sources indexées traitent ce point : ",
+    "en": "The indexed sources treat this point in: ",
+}  # targets that carry the legal-framework and key-actors tables
 
 
 def wanted(sub: Subheading, axis: str) -> bool:
@@ -26,17 +39,43 @@ def wanted(sub: Subheading, axis: str) -> bool:
     return axis == "both" or sub.axis in (axis, "both")
 
 
-def draft_part(index: Index, sub: Subheading, registry: Registry) -> DraftPart:
-    bullets: list[Bullet] = []
+def draft_part(index: Index, sub: Subheading, registry: Registry, language: str = "es") -> DraftPart:
+    """A sub-heading without a model: the legal facts of the kind its questions ask for (a penalty for
+    "what penalty…?") that its answers state, as sentences in the draft's language (each cited), or a
+    sentence naming the sources that treat it; then up to MAX_BULLETS
+    verbatim quotes with their gists. No evidence: a gap."""
+    facts: list[Bullet] = []
+    quotes: list[Bullet] = []
     seen: set[str] = set()
+    gist = _gist(index, language)
     for question in sub.questions:
         answer = ask(index, question)
-        for citation in [] if answer.abstained else answer.citations:
-            if citation.chunk_id in seen or len(bullets) >= MAX_BULLETS:
+        if answer.abstained:
+            continue
+        numbers = {c.chunk_id: registry.number(c) for c in answer.citations}
+        for fact in (f for f in answer.facts if f.kind in asked_kinds(question)):
+            line = fact_line(fact, numbers[fact.chunk_id], language, gist)
+            if all(line != f.text for f in facts):
+                facts.append(Bullet(line, (numbers[fact.chunk_id],), quoted=False))
+        for citation in answer.citations:
+            if citation.chunk_id in seen or len(quotes) >= MAX_BULLETS:
                 continue
             seen.add(citation.chunk_id)
-            bullets.append(Bullet(citation.quote, (registry.number(citation),)))
-    return DraftPart(sub.title, tuple(bullets), gap=not bullets)
+            quote = " … ".join(citation.quote.split(" … ")[:QUOTE_UNITS])
+            translated = (gist(quote) or "") if gist and quote != citation.quote else citation.gist
+            quotes.append(Bullet(quote, (numbers[citation.chunk_id],), gist=translated))
+    if not quotes:
+        return DraftPart(sub.title, (), gap=True)
+    cited = [registry.citations[c] for c in seen]
+    return DraftPart(sub.title, (*(facts or [overview(cited, language)]), *quotes), gap=False)
+
+
+def overview(citations: Sequence[Citation], language: str) -> Bullet:
+    """'Les sources indexées traitent ce point : “…”, Art. 91 [1] ; …' — the draft's own sentence."""
+    places = [
+        f"{source_label(c.title, c.article, c.page_start, c.page_end, language)} [{c.n}]" for c in citations
+    ]
+    return Bullet(OVERVIEW[language] + " ; ".join(places) + ".", tuple(c.n for c in citations), quoted=False)
 
 
 def build_draft(
@@ -55,16 +94,27 @@ def build_draft(
         parts = []
         for sub in (s for s in section.subheadings if wanted(s, axis)):
             if chat is None:
-                parts.append(draft_part(index, sub, registry))
-                continue
-            part, checks = written_part(index, section.title, sub, registry, chat, language, plan.gap)
-            parts.append(part)
-            notes += checks
+                part = draft_part(index, sub, registry, language)
+            else:
+                part, checks = written_part(index, section.title, sub, registry, chat, language, plan.gap)
+                notes += checks
+            note = plan.missing_note(sub) if part.gap else ""
+            parts.append(dataclasses.replace(part, missing="" if note == plan.gap else note))
         sections.append(DraftSection(section.title, tuple(parts)))
     title = plan.deliverables[target].title if target in plan.deliverables else plan.sections[target].title
+    found = tables(index, language, registry, _gist(index, language)) if target in TABLES_IN else ()
     ordered = tuple(sorted(registry.citations.values(), key=lambda c: c.n))
     return Draft(
         f"{title} — {date.today().isoformat()}", language, "extractive" if chat is None else "llm",
         tuple(sections), ordered, plan.gap, index.repealed_files() & {c.file for c in ordered},
-        model_name(chat) if chat else "", tuple(notes),
+        model_name(chat) if chat else "", tuple(notes), found,
     )  # fmt: skip
+
+
+def _gist(index: Index, language: str) -> Gist | None:
+    """Spanish -> the draft's language for the tables' conditions (None: Spanish, or gists off)."""
+    from assistant.search.translate import gist
+
+    if language == "es" or not index.settings.answer.gist:
+        return None
+    return lambda text: gist(text, "es", language)

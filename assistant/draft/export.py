@@ -3,17 +3,23 @@ and a sources annex listing each document with the articles and pages cited."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from assistant.answer.messages import REPEALED, UNSUPPORTED, citation_label
-from assistant.types import Citation, Draft, DraftPart
+from assistant.answer.messages import GIST, REPEALED, UNSUPPORTED, citation_label
+from assistant.types import Bullet, Citation, Draft, DraftPart, DraftTable
 
 WORDS_PER_PAGE = 500  # a single-spaced A4 page of report prose with headings
 MADE = {
-    "es": "Borrador generado sin modelo de lenguaje: cada punto es una cita textual de las fuentes.",
-    "fr": "Brouillon produit sans modèle de langue : chaque point est une citation textuelle des sources.",
-    "en": "Draft made without a language model: every point is a verbatim quote from the indexed sources.",
+    "es": "Borrador generado sin modelo de lenguaje: los hechos jurídicos se extraen de las fuentes citadas, "
+    "seguidos de citas textuales; las traducciones automáticas están señaladas.",
+    "fr": "Brouillon produit sans modèle de langue : les faits juridiques sont extraits des sources citées, "
+    "suivis de citations textuelles ; les traductions automatiques sont signalées.",
+    "en": "Draft made without a language model: legal facts are extracted from the cited sources, "
+    "followed by verbatim quotes; machine translations are labelled.",
 }
 WRITTEN = {
     "es": "Borrador redactado por un modelo de lenguaje ({model}): cada cita se verificó contra su fuente y "
@@ -25,11 +31,11 @@ WRITTEN = {
 }
 LABELS = {
     "es": {"refs": "Referencias", "annex": "Anexo: fuentes citadas", "doc": "Documento",
-           "articles": "Artículos", "pages": "Páginas"},
+           "articles": "Artículos", "pages": "Páginas", "tables": "Cuadros extraídos de las fuentes"},
     "fr": {"refs": "Références", "annex": "Annexe : sources citées", "doc": "Document",
-           "articles": "Articles", "pages": "Pages"},
+           "articles": "Articles", "pages": "Pages", "tables": "Tableaux extraits des sources"},
     "en": {"refs": "References", "annex": "Annex: sources cited", "doc": "Document",
-           "articles": "Articles", "pages": "Pages"},
+           "articles": "Articles", "pages": "Pages", "tables": "Tables extracted from the sources"},
 }  # fmt: skip
 
 
@@ -54,11 +60,27 @@ def body(draft: Draft, part: DraftPart) -> list[str]:
     """A sub-heading's text: the gap marker; quoted bullets (extractive); or one paragraph whose
     unsupported sentences carry the checker's mark (llm)."""
     if part.gap:
-        return [draft.gap_marker]
+        return [f"{draft.gap_marker} {part.missing}".strip()]
     if draft.mode == "extractive":
-        return [f"- {cite(f'«{b.text}»', b.citations)}" for b in part.bullets]
+        return [line for b in part.bullets for line in _bullet(b, draft.language)]
     flag = UNSUPPORTED[draft.language]
     return [" ".join(cite(b.text, b.citations) + ("" if b.supported else f" {flag}") for b in part.bullets)]
+
+
+def _bullet(bullet: Bullet, language: str) -> list[str]:
+    """An extractive bullet: the draft's own sentence, or a «quote» followed by its labelled gist."""
+    if not bullet.quoted:
+        return [f"- {bullet.text}"]
+    lines = [f"- {cite(f'«{bullet.text}»', bullet.citations)}"]
+    return lines + (
+        [
+            f"  *{GIST[language]} : {bullet.gist}*"
+            if language == "fr"
+            else f"  *{GIST[language]}: {bullet.gist}*"
+        ]
+        if bullet.gist
+        else []
+    )
 
 
 def reference(draft: Draft, c: Citation) -> str:
@@ -102,6 +124,10 @@ def to_markdown(draft: Draft) -> str:
         out += [f"## {section.title}", ""]
         for part in section.parts:
             out += [f"### {part.title}", "", *body(draft, part), ""]
+    if draft.tables:
+        out += [f"## {labels['tables']}", ""]
+        for table in draft.tables:
+            out += [f"### {table.title}", "", *markdown_table(table), ""]
     out += [f"## {labels['refs']}", ""]
     out += [reference(draft, c) for c in draft.citations]
     out += [
@@ -115,9 +141,20 @@ def to_markdown(draft: Draft) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def markdown_table(table: DraftTable) -> list[str]:
+    """A pipe table: header, separator, one line per row (cells single-spaced, '|' escaped)."""
+    lines = [f"| {' | '.join(map(_cell, table.columns))} |", f"|{'---|' * len(table.columns)}"]
+    return lines + [f"| {' | '.join(map(_cell, row))} |" for row in table.rows]
+
+
 def estimate_pages(draft: Draft) -> float:
-    """Pages the body would take (words / 500), references and annex excluded."""
+    """Pages the body and its tables would take (words / 500), references and annex excluded."""
     words = sum(len(b.text.split()) + 2 for s in draft.sections for p in s.parts for b in p.bullets)
+    words += sum(len(cell.split()) for t in draft.tables for row in t.rows for cell in row)
     words += sum(len(p.title.split()) + 20 for s in draft.sections for p in s.parts)
     return round(words / WORDS_PER_PAGE, 1)
 
@@ -138,43 +175,65 @@ def to_docx(draft: Draft, path: Path) -> Path:
             doc.add_heading(part.title, level=2)
             bulleted = draft.mode == "extractive" and not part.gap
             for text in body(draft, part):
-                doc.add_paragraph(text.removeprefix("- "), style="List Bullet" if bulleted else None)
+                if text.startswith("  *"):  # a quote's gist, under its bullet
+                    doc.add_paragraph().add_run(text.strip().strip("*")).italic = True
+                else:
+                    doc.add_paragraph(text.removeprefix("- "), style="List Bullet" if bulleted else None)
+    if draft.tables:
+        doc.add_heading(labels["tables"], level=1)
+        for table in draft.tables:
+            doc.add_heading(table.title, level=2)
+            _docx_table(doc, table.columns, table.rows)
     doc.add_heading(labels["refs"], level=1)
     for c in draft.citations:
         doc.add_paragraph(reference(draft, c))
     doc.add_heading(labels["annex"], level=1)
-    table = doc.add_table(rows=1, cols=4)
-    for cell, text in zip(
-        table.rows[0].cells, (labels["doc"], "", labels["articles"], labels["pages"]), strict=True
-    ):
-        cell.text = text
-    for row in annex(draft):
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+    _docx_table(doc, (labels["doc"], "", labels["articles"], labels["pages"]), annex(draft))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
 
 
+def _docx_table(doc: Any, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A real Word table: a header row, then one row per row, with the grid visible."""
+    table = doc.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+
+
 def markdown_to_docx(text: str, path: Path) -> Path:
-    """The (possibly edited) Markdown of a draft as DOCX: '#' headings, '- ' bullets, table rows and
-    paragraphs — what the app exports after the user has edited the text."""
+    """The (possibly edited) Markdown of a draft as DOCX: '#' headings, '- ' bullets, pipe tables as real
+    Word tables (first line the header) and paragraphs — what the app exports after the user has edited
+    the text."""
     from docx import Document
 
     doc = Document()
-    for line in text.splitlines():
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
         stripped = line.strip()
-        if not stripped or set(stripped) <= set("|-: "):
+        if stripped.startswith("|"):
+            if not set(stripped) <= set("|-: "):  # the separator line is not a row
+                rows.append(
+                    [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", stripped.strip("|"))]
+                )
+            continue
+        if rows:
+            width = max(len(r) for r in rows)
+            _docx_table(
+                doc, rows[0] + [""] * (width - len(rows[0])), [r + [""] * (width - len(r)) for r in rows[1:]]
+            )
+            rows = []
+        if not stripped:
             continue
         level = len(stripped) - len(stripped.lstrip("#"))
         if 0 < level <= 4 and stripped[level : level + 1] == " ":
             doc.add_heading(stripped[level:].strip(), level=level - 1)
         elif stripped.startswith("- "):
             doc.add_paragraph(stripped[2:], style="List Bullet")
-        elif stripped.startswith("|"):
-            doc.add_paragraph(
-                " · ".join(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
-            )
         else:
             doc.add_paragraph(stripped.strip("*"))
     path.parent.mkdir(parents=True, exist_ok=True)
