@@ -16,7 +16,7 @@ from assistant.draft.tables import key_actors, last_reform, legal_framework
 from assistant.index import Index
 from assistant.index.write import ingest_paths
 from assistant.testing import hash_settings
-from assistant.types import Draft, DraftTable
+from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection, DraftTable
 
 NOTES = (
     "Nota: Inciso final agregado por artículo 48 de Ley No. 0, publicada en Registro Oficial Suplemento 279 "
@@ -91,3 +91,56 @@ def test_key_actors_carry_their_constitutional_mandate_articles(real_laws: Index
     assert roles["Cour constitutionnelle"].startswith("Art. 429 [")
     mandates = {c.article: c.file for c in registry.citations.values()}
     assert all(mandates[a].startswith("constitucion") for a in ("Art. 195", "Art. 215", "Art. 429"))
+
+
+def test_the_mission_report_lists_the_meetings_of_the_field_notes(tmp_path: Path):
+    from assistant.draft.compose import build_draft
+
+    notes = Path(__file__).resolve().parents[1] / "corpus" / "src" / "notes-terrain-mission-demo.md"
+    index = Index(hash_settings(tmp_path / "index"))
+    (report,) = ingest_paths(index, [notes], progress=False)
+    assert report.status == "ingested" and report.doc_type == "notes"
+    draft = build_draft(index, "mission-report", "fr")
+    (table,) = draft.tables
+    assert table.columns == ("Date", "Réunion", "Participants", "Points clés")
+    assert [(r[0], r[1]) for r in table.rows] == [
+        ("16 novembre 2026", "Réunion avec la Fiscalía provinciale (fictive)"),
+        ("17 novembre 2026", "Réunion avec une ONG d'accompagnement des victimes (fictive)"),
+        ("18 novembre 2026", "Réunion avec une communauté riveraine (fictive)"),
+    ]  # the team's debriefing is not a meeting
+    assert table.rows[0][2].startswith("Un procureur chargé des délits environnementaux")
+    cited = {c.n: c for c in draft.citations}
+    first = int(table.rows[0][3].rsplit("[", 1)[1].rstrip("]"))
+    assert "Points saillants" in cited[first].quote or cited[first].file == notes.name
+    (actors,) = build_draft(index, "context", "fr").tables  # no penal code indexed: no legal framework
+    fiscalia = next(r for r in actors.rows if r[0].startswith("Ministère public"))
+    assert fiscalia[2].startswith("mentionné, p. 1 [") and fiscalia[3].startswith("Notes de terrain")
+
+
+def _quote(n: int, words: int = 400) -> Bullet:
+    return Bullet(" ".join(["palabra"] * words), (n,))
+
+
+def test_trimming_leaves_out_the_lowest_ranked_quotes_and_renumbers_every_citation():
+    from assistant.draft.export import estimate_pages
+    from assistant.draft.trim import trim
+
+    citations = tuple(Citation(n, f"c{n}", "ley.pdf", "LEY", n, n, f"Art. {n}", "cita") for n in range(1, 5))
+    first = DraftPart("Marco penal", (Bullet("Peine : 16 à 19 ans — art. 1 [1]", (1,), quoted=False),
+                                      _quote(1), _quote(2), _quote(3)), gap=False)  # fmt: skip
+    second = DraftPart("Actores", (_quote(4),), gap=False)
+    table = DraftTable("Acteurs clés", ("Acteur", "Mandat"), (("Fiscalía", "Art. 4 [4]"),))
+    sections = (DraftSection("Contexte", (first, second)),)
+    draft = Draft("Nota", "fr", "extractive", sections, citations, "[gap]", tables=(table,))
+    assert estimate_pages(draft) > 3
+    trimmed, dropped = trim(draft, 2.0)
+    assert dropped == 2 and estimate_pages(trimmed) <= 2.0
+    kept = trimmed.sections[0].parts
+    assert [b.citations for b in kept[0].bullets] == [
+        (1,),
+        (1,),
+    ]  # quotes [2] and [3], the lowest, went first
+    assert [b.citations for b in kept[1].bullets] == [(2,)] and trimmed.tables[0].rows[0][1] == "Art. 4 [2]"
+    assert [(c.n, c.article) for c in trimmed.citations] == [(1, "Art. 1"), (2, "Art. 4")]
+    floor, dropped = trim(draft, 0.1)  # every covered sub-heading keeps one quote, even over the limit
+    assert dropped == 2 and all(sum(b.quoted for b in p.bullets) == 1 for p in floor.sections[0].parts)

@@ -36,6 +36,12 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out", type=Path, metavar="FILE", help="write FILE.docx or FILE.md (default: Markdown on stdout)"
     )
+    p.add_argument(
+        "--max-pages",
+        type=float,
+        metavar="N",
+        help="leave out the lowest-ranked quotes until the draft fits N pages (a mission report: 5)",
+    )
     p.set_defaults(run=cmd_draft)
 
 
@@ -57,6 +63,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.answer.models import chat_model
     from assistant.draft.compose import build_draft
     from assistant.draft.export import estimate_pages, to_docx, to_markdown
+    from assistant.draft.trim import trim
 
     index = open_index(settings).require()
     if args.out and args.out.suffix.lower() not in (".md", ".docx"):
@@ -65,10 +72,22 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     draft = build_draft(index, args.section, args.lang, args.axis, chat)
     for note in draft.notes:
         print(f"note: {note}", file=sys.stderr)
+    if args.max_pages is not None:
+        if args.max_pages <= 0:
+            raise InvalidInputError(f"--max-pages {args.max_pages:g}: give a number of pages above 0.")
+        draft, dropped = trim(draft, args.max_pages)
+        if dropped:
+            print(
+                f"note: left out {dropped} lowest-ranked quotes to fit {args.max_pages:g} pages",
+                file=sys.stderr,
+            )
     pages = estimate_pages(draft)
-    if args.section == "mission-report" and pages > MAX_REPORT_PAGES:
-        print(f"warning: about {pages} pages, over the {MAX_REPORT_PAGES}-page limit of a mission report; "
-              "shorten it before sending", file=sys.stderr)  # fmt: skip
+    limit = args.max_pages or (MAX_REPORT_PAGES if args.section == "mission-report" else None)
+    if limit is not None and pages > limit:
+        report = " of a mission report" if args.section == "mission-report" else ""
+        hint = "" if args.max_pages else f" or use --max-pages {limit:g}"
+        print(f"warning: about {pages} pages, over the {limit:g}-page limit{report}; shorten it before "
+              f"sending{hint}", file=sys.stderr)  # fmt: skip
     if args.out is None:
         print(to_markdown(draft))
     elif args.out.suffix.lower() == ".docx":

@@ -16,7 +16,7 @@ from assistant.answer.lead import fact_line
 from assistant.answer.messages import source_label
 from assistant.draft.plans import Plan, Subheading, load_plan
 from assistant.draft.registry import Registry
-from assistant.draft.tables import Gist, tables
+from assistant.draft.tables import Gist, meetings, tables
 from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 MAX_BULLETS = 4  # per sub-heading: an evidence brief, not a dump
 QUOTE_UNITS = 2  # sentences or items kept of an answer's quote: the draft cites, the source has the rest
 TABLES_IN = ("concept-note", "context")
+MEETINGS_IN = ("mission-report", "meetings")  # targets that carry the meetings table from field notes
 OVERVIEW = {
     "es": "Las fuentes indexadas tratan este punto en: ",
     "fr": "Les sources indexées traitent ce point : ",
@@ -52,18 +53,19 @@ def draft_part(index: Index, sub: Subheading, registry: Registry, language: str 
         answer = ask(index, question)
         if answer.abstained:
             continue
-        numbers = {c.chunk_id: registry.number(c) for c in answer.citations}
+        by_chunk = {c.chunk_id: c for c in answer.citations}  # numbered draft-wide only once used
         for fact in (f for f in answer.facts if f.kind in asked_kinds(question)):
-            line = fact_line(fact, numbers[fact.chunk_id], language, gist)
+            n = registry.number(by_chunk[fact.chunk_id])
+            line = fact_line(fact, n, language, gist)
             if all(line != f.text for f in facts):
-                facts.append(Bullet(line, (numbers[fact.chunk_id],), quoted=False))
+                facts.append(Bullet(line, (n,), quoted=False))
         for citation in answer.citations:
             if citation.chunk_id in seen or len(quotes) >= MAX_BULLETS:
                 continue
             seen.add(citation.chunk_id)
             quote = " … ".join(citation.quote.split(" … ")[:QUOTE_UNITS])
             translated = (gist(quote) or "") if gist and quote != citation.quote else citation.gist
-            quotes.append(Bullet(quote, (numbers[citation.chunk_id],), gist=translated))
+            quotes.append(Bullet(quote, (registry.number(citation),), gist=translated))
     if not quotes:
         return DraftPart(sub.title, (), gap=True)
     cited = [registry.citations[c] for c in seen]
@@ -103,6 +105,8 @@ def build_draft(
         sections.append(DraftSection(section.title, tuple(parts)))
     title = plan.deliverables[target].title if target in plan.deliverables else plan.sections[target].title
     found = tables(index, language, registry, _gist(index, language)) if target in TABLES_IN else ()
+    if target in MEETINGS_IN:
+        found = tuple(t for t in (meetings(index, language, registry),) if t is not None)
     ordered = tuple(sorted(registry.citations.values(), key=lambda c: c.n))
     return Draft(
         f"{title} — {date.today().isoformat()}", language, "extractive" if chat is None else "llm",

@@ -34,6 +34,7 @@ Gist = Callable[[str], str | None]  # Spanish -> the draft's language (None: una
 TITLES = {
     "legal": {"es": "Marco penal", "fr": "Cadre pénal", "en": "Criminal law framework"},
     "actors": {"es": "Actores clave", "fr": "Acteurs clés", "en": "Key actors"},
+    "meetings": {"es": "Reuniones realizadas", "fr": "Réunions tenues", "en": "Meetings held"},
 }
 COLUMNS = {
     "legal": {
@@ -46,7 +47,20 @@ COLUMNS = {
         "fr": ("Acteur", "Axe", "Mandat ou rôle (source)", "Notes de terrain"),
         "en": ("Actor", "Axis", "Mandate or role (source)", "Field notes"),
     },
+    "meetings": {
+        "es": ("Fecha", "Reunión", "Participantes", "Puntos clave"),
+        "fr": ("Date", "Réunion", "Participants", "Points clés"),
+        "en": ("Date", "Meeting", "Participants", "Key points"),
+    },
 }
+# Field notes: a section whose heading names a meeting, its participants and its key points (folded).
+MEETING = re.compile(r"\b(?:reunion|entrevista|meeting|interview|rencontre|entretien|visita)\b")
+PARTICIPANTS = re.compile(r"\b(?:participant\w*|asistentes|presentes|attendees)\b")
+POINTS = re.compile(r"\b(?:points? saillants|points? cles|puntos|key points|constats|hallazgos|findings)\b")
+_DATE = re.compile(
+    r"\b\d{1,2}(?:er)?\s+(?:de\s+)?[a-zéû]+\s+(?:de\s+)?\d{4}\b|\b[a-z]+\s+\d{1,2},\s+\d{4}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b",
+    re.IGNORECASE,
+)
 AXIS = {
     "es": {"A": "A (trata y minería ilegal)", "B": "B (ambiente)", "both": "A y B"},
     "fr": {"A": "A (traite et orpaillage)", "B": "B (environnement)", "both": "A et B"},
@@ -208,6 +222,53 @@ def key_actors(index: Index, language: str, registry: Registry) -> DraftTable | 
             "; ".join(f"{t}, {PAGE[language]} {p}" for t, p in met) or NONE[language],
         ))  # fmt: skip
     return DraftTable(TITLES["actors"][language], COLUMNS["actors"][language], tuple(rows)) if rows else None
+
+
+def _short(text: str, limit: int = QUOTE) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " …"
+
+
+def meetings(index: Index, language: str, registry: Registry) -> DraftTable | None:
+    """One row per meeting the field notes record: its date, who was met (the heading without its
+    number and date), the participants' roles and the first key point, cited; None without any."""
+    notes = sorted(index.store.chunks(where={"doc_type": "notes"}), key=lambda c: (c.file, c.page_start))
+    sections: dict[tuple[str, str], list[Chunk]] = {}
+    for chunk in notes:  # the meeting is the deepest heading that names one (a notes file's title may not)
+        named = [p.strip() for p in chunk.heading.split(" > ") if MEETING.search(fold(p))]
+        if named:
+            sections.setdefault((chunk.file, named[-1]), []).append(chunk)
+    rows = []
+    for (_, top), chunks in sections.items():
+        found = _DATE.search(top)
+        who = re.sub(r"^\s*[\d.]+\s*", "", _DATE.sub("", top)).strip(" ,;–-")
+        tail = [(fold(c.heading.split(" > ")[-1]), c) for c in chunks]
+        people = next((c for t, c in tail if PARTICIPANTS.search(t)), None)
+        points = next((c for t, c in tail if POINTS.search(t)), None)
+        cited = points or people or chunks[0]
+        n = registry.number(_citation(cited, _short(cited.text)))
+        rows.append((
+            found.group(0) if found else NONE[language],
+            who,
+            _short(_without_heading(people)) if people else NONE[language],
+            f"{_short(_first_point(points))} [{n}]" if points else f"[{n}]",
+        ))  # fmt: skip
+    return (
+        DraftTable(TITLES["meetings"][language], COLUMNS["meetings"][language], tuple(rows)) if rows else None
+    )
+
+
+def _without_heading(chunk: Chunk) -> str:
+    """A notes section's text without the sub-heading it starts with ("2.1 Participants …")."""
+    label = chunk.heading.split(" > ")[-1].strip()
+    return chunk.text[len(label) :].strip() if chunk.text.startswith(label) else chunk.text
+
+
+def _first_point(chunk: Chunk) -> str:
+    """The first item of a key-points section, or its first sentence."""
+    text = _without_heading(chunk)
+    items = [i.strip() for i in re.split(r"\s*[•▪◦·]\s+|\n-\s+|^-\s+", text) if i.strip()]
+    return items[0] if items else text
 
 
 def tables(
