@@ -138,6 +138,11 @@ def lead_lines(
 
 def fact_line(fact: LegalFact, n: int, language: str, gist: Gist | None = None) -> str:
     """'Peine : 19 à 22 ans de privation de liberté, si … — art. 92, num. 2 [n]'."""
+    label = f"{LABEL[language][fact.kind]}{COLON[language]}"
+    return f"{label}{statement(fact, language, gist)} — {where(fact, n, language)}"
+
+
+def statement(fact: LegalFact, language: str, gist: Gist | None = None) -> str:
+    """'19 à 22 ans de privation de liberté, si …': the fact's value and its condition."""
     cond = condition(fact, language, gist)
-    text = value(fact, language) + (f", {cond}" if cond else "")
-    return f"{LABEL[language][fact.kind]}{COLON[language]}{text} — {where(fact, n, language)}"
+    return value(fact, language) + (f", {cond}" if cond else "")

@@ -54,7 +54,8 @@ def draft_part(index: Index, sub: Subheading, registry: Registry, language: str 
         if answer.abstained:
             continue
         by_chunk = {c.chunk_id: c for c in answer.citations}  # numbered draft-wide only once used
-        for fact in (f for f in answer.facts if f.kind in asked_kinds(question)):
+        asked = asked_kinds(question)
+        for fact in (f for f in answer.facts if f.kind in asked):
             n = registry.number(by_chunk[fact.chunk_id])
             line = fact_line(fact, n, language, gist)
             if all(line != f.text for f in facts):

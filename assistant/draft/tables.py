@@ -21,7 +21,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.facts import extract
-from assistant.answer.lead import ITEM, condition, value
+from assistant.answer.lead import ITEM, statement
 from assistant.draft.registry import Registry
 from assistant.language import fold
 from assistant.types import Chunk, Citation, DraftTable, Hit, LegalFact
@@ -72,6 +72,7 @@ PAGE = {"es": "p.", "fr": "p.", "en": "p."}
 MAX_FACTS = 5  # penalties and fines listed per offence
 OPENING = 300  # characters of an article read for its subject and mandate verb
 QUOTE = 160  # characters of the mandate sentence quoted
+_NUMBER = re.compile(r"^Art\.\s*[\w.]+\s*\.?-\s*")  # "Art. 195.- " before an article's text
 SUBJECT = 60  # the actor's name starts within this many characters of the opening: it is the subject
 MONTHS = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
 _MONTHS = {m: i for i, m in enumerate(MONTHS.split(), 1)}
@@ -126,9 +127,8 @@ def _code(index: Index) -> str | None:
 
 
 def _fact_text(fact: LegalFact, language: str, gist: Gist | None) -> str:
-    cond = condition(fact, language, gist)
     item = f" ({ITEM[language]} {fact.item})" if fact.item else ""
-    return value(fact, language) + (f", {cond}" if cond else "") + item
+    return statement(fact, language, gist) + item
 
 
 def legal_framework(
@@ -146,7 +146,7 @@ def legal_framework(
         chunks.sort(key=lambda c: (c.page_start, c.part))
         facts = [f for c in chunks for f in extract(c.text, Hit(1, 1.0, c)) if f.kind in ("penalty", "fine")]
         reform = max((r for c in chunks if (r := last_reform(c.reform_notes))), default=None)
-        numbers = sorted({registry.number(_citation(c, c.text[:QUOTE])) for c in chunks})
+        numbers = sorted({registry.number(_citation(c, _short(c.text))) for c in chunks})
         articles = ", ".join(dict.fromkeys(c.article or "" for c in chunks))
         rows.append((
             offence["names"][language],
@@ -162,9 +162,8 @@ def _mandate_pattern() -> re.Pattern[str]:
 
 
 def _opening(chunk: Chunk) -> str:
-    """The article's first words after its number and rubric, folded."""
-    text = re.sub(r"^Art\.\s*[\w.]+\s*\.?-\s*", "", chunk.text[:OPENING])
-    return fold(text)
+    """The article's first words after its number, folded."""
+    return fold(_NUMBER.sub("", chunk.text[:OPENING]))
 
 
 def _mandates(chunk: Chunk, names: Sequence[re.Pattern[str]], mandate: re.Pattern[str]) -> bool:
@@ -178,9 +177,7 @@ def _mandates(chunk: Chunk, names: Sequence[re.Pattern[str]], mandate: re.Patter
 
 def _first_sentence(chunk: Chunk) -> str:
     """The article's first sentence (up to its first period, colon or line break), cut to QUOTE."""
-    text = re.sub(r"^Art\.\s*[\w.]+\s*\.?-\s*", "", chunk.text)
-    text = re.split(r"\.\s|:|\n", text, maxsplit=1)[0].strip()
-    return text if len(text) <= QUOTE else text[: text.rfind(" ", 0, QUOTE)] + " …"
+    return _short(re.split(r"\.\s|:|\n", _NUMBER.sub("", chunk.text), maxsplit=1)[0])
 
 
 def key_actors(index: Index, language: str, registry: Registry) -> DraftTable | None:
@@ -206,13 +203,14 @@ def key_actors(index: Index, language: str, registry: Registry) -> DraftTable | 
 
         source = next((c for c in laws if _mandates(c, names, mandate)), None)
         if source is not None:
-            n = registry.number(_citation(source, _first_sentence(source)))
-            role = f"{source.article} [{n}]: «{_first_sentence(source)}»"
+            sentence = _first_sentence(source)
+            n = registry.number(_citation(source, sentence))
+            role = f"{source.article} [{n}]: «{sentence}»"
         else:
             source = next((c for c in others if names_it(fold(c.text))), None)
             if source is None:
                 continue
-            n = registry.number(_citation(source, source.text[:QUOTE]))
+            n = registry.number(_citation(source, _short(source.text)))
             role = f"{MENTIONED[language]}, {PAGE[language]} {source.page_start} [{n}]"
         met = sorted({(c.title, c.page_start) for c in notes if names_it(fold(c.text))})
         rows.append((

@@ -95,8 +95,5 @@ def with_references(answer: Answer, language: str) -> str:
 
     if answer.mode == "extractive" or not answer.citations:
         return answer.answer
-    refs = [
-        f"[{c.n}] {citation_label(c, language)}"
-        for c in answer.citations
-    ]
+    refs = [f"[{c.n}] {citation_label(c, language)}" for c in answer.citations]
     return answer.answer + "\n\n" + "\n".join(refs)
