@@ -110,6 +110,28 @@ def test_draft_command_writes_docx_and_refuses_other_formats(monkeypatch, tmp_pa
     assert "the draft is written as .md or .docx" in capsys.readouterr().err
 
 
+def test_a_mission_report_over_its_page_limit_says_so_and_max_pages_trims_it(
+    monkeypatch, tmp_path, law, report, capsys
+):
+    import assistant.cli.drafts as drafts
+
+    for name, value in hash_environment(tmp_path / "index").items():
+        monkeypatch.setenv(name, value)
+    main(["ingest", str(law), str(report), "--no-progress"])
+    monkeypatch.setattr(drafts, "MAX_REPORT_PAGES", 0.05)  # the test law's report is well under 5 pages
+    assert main(["draft", "mission-report", "--out", str(tmp_path / "r.md")]) == 0
+    assert "over the 0.05-page limit of a mission report; shorten it before sending or use --max-pages" in (
+        capsys.readouterr().err
+    )  # any section takes --max-pages; the context section quotes more than the test corpus's report
+    assert main(["draft", "context", "--out", str(tmp_path / "r.md")]) == 0
+    full = (tmp_path / "r.md").read_text(encoding="utf-8").count("- «")
+    assert main(["draft", "context", "--max-pages", "0.05", "--out", str(tmp_path / "t.md")]) == 0
+    err = capsys.readouterr().err
+    kept = (tmp_path / "t.md").read_text(encoding="utf-8").count("- «")
+    assert full > kept >= 1 and f"left out {full - kept} lowest-ranked quote(s)" in err
+    assert "over --max-pages 0.05 even with one quote per covered sub-heading" in err
+
+
 def test_edited_markdown_exports_to_docx(tmp_path):
     from docx import Document
 
@@ -136,12 +158,14 @@ def test_llm_draft_writes_checked_paragraphs_with_draft_wide_citations(index, la
     from docx import Document
 
     from assistant.answer.messages import UNSUPPORTED
+    from assistant.draft.subject import SubjectTest
     from assistant.draft.write import evidence
 
     ingest_paths(index, [law, report], progress=False)
     plan = load_plan(index.settings.prompts_dir, "es")
     trafficking = plan.sections["context"].subheadings[0]
-    sources = evidence(index, trafficking.questions)
+    test = SubjectTest.load(index.settings.prompts_dir)
+    sources = evidence(index, trafficking, test)
     n = next(i for i, h in enumerate(sources, 1) if "dieciséis a diecinueve" in h.chunk.text)
     reply = f"{PENALTY_SENTENCE} [{n}]. La pena se duplica los domingos en Marte [{n}]. Véase también [40]."
     chat = FakeChat(replies=[reply])
@@ -161,7 +185,10 @@ def test_llm_draft_writes_checked_paragraphs_with_draft_wide_citations(index, la
     )
     assert f"{trafficking.title}: removed citation [40], no such source was given" in result.notes
     assert parts["Consulta previa y territorios ancestrales"].gap  # nothing covers it: no model call
-    assert len(chat.prompts) == sum(not p.gap for p in parts.values())
+    covered = [s for s in plan.sections["context"].subheadings if evidence(index, s, test)]
+    assert len(chat.prompts) == len(covered) >= 2  # one call per sub-heading with on-subject evidence
+    assert result.tables and all(t.rows for t in result.tables)  # extracted, as in extractive mode
+    assert not any("Marte" in cell for t in result.tables for row in t.rows for cell in row)
     system, user = chat.prompts[0]
     assert "«Análisis del contexto»" in system.content and plan.gap in system.content
     assert f"Subtítulo: {trafficking.title}" in user.content and '<fuente n="1"' in user.content

@@ -144,3 +144,36 @@ def test_trimming_leaves_out_the_lowest_ranked_quotes_and_renumbers_every_citati
     assert [(c.n, c.article) for c in trimmed.citations] == [(1, "Art. 1"), (2, "Art. 4")]
     floor, dropped = trim(draft, 0.1)  # every covered sub-heading keeps one quote, even over the limit
     assert dropped == 2 and all(sum(b.quoted for b in p.bullets) == 1 for p in floor.sections[0].parts)
+
+
+def test_the_apps_table_editor_reads_and_rewrites_the_drafts_pipe_tables(tmp_path):
+    from docx import Document
+
+    from assistant.draft.export import markdown_tables, markdown_to_docx, replace_table, to_markdown
+    from assistant.types import Draft, DraftTable
+
+    actors = DraftTable(
+        "Actores clave", ("Actor", "Mandato"), (("Fiscalía | FGE", "Art. 195 [1]"), ("UAFE", "—"))
+    )
+    offences = DraftTable("Marco penal", ("Delito", "Pena"), (("Trata de personas", "16 a 19 años [2]"),))
+    text = to_markdown(Draft("Nota", "es", "extractive", (), (), "[gap]", tables=(offences, actors)))
+    found = {title: (columns, rows) for title, columns, rows in markdown_tables(text)}
+    assert found["Marco penal"] == (["Delito", "Pena"], [["Trata de personas", "16 a 19 años [2]"]])
+    assert found["Actores clave"] == (
+        ["Actor", "Mandato"],
+        [["Fiscalía | FGE", "Art. 195 [1]"], ["UAFE", "—"]],
+    )
+    number = [title for title, _, _ in markdown_tables(text)].index("Actores clave")
+    rows = [["Fiscalía | FGE", "Art. 195 [1]"], ["", ""], ["Ministerio del Ambiente", "Art. 3"]]
+    edited = replace_table(text, number, ["Actor", "Mandato"], rows)
+    outside = [line for line in text.splitlines() if not line.startswith("|")]
+    assert [line for line in edited.splitlines() if not line.startswith("|")] == outside
+    assert {t: r for t, _, r in markdown_tables(edited)}["Actores clave"] == [
+        ["Fiscalía | FGE", "Art. 195 [1]"],
+        ["Ministerio del Ambiente", "Art. 3"],
+    ]  # fmt: skip  (the emptied row is dropped; the other table is untouched)
+    assert {t: r for t, _, r in markdown_tables(edited)}["Marco penal"] == found["Marco penal"][1]
+    word = Document(str(markdown_to_docx(edited, tmp_path / "n.docx")))
+    cells = [[c.text for c in row.cells] for table in word.tables for row in table.rows]
+    assert ["Ministerio del Ambiente", "Art. 3"] in cells and ["Fiscalía | FGE", "Art. 195 [1]"] in cells
+    assert replace_table(text, 99, ["x"], [["y"]]) == text

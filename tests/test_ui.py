@@ -83,7 +83,8 @@ ELEMENT_IDS = {
     "language", "mode-badge", "chatbot", "question", "ask", "clear", "filter-files", "filter-types",
     "sources", "upload", "ingest", "reindex", "corpus-status", "documents", "remove-file", "remove",
     "draft-section", "draft-lang", "draft-axis", "draft-generate", "draft-text", "draft-docx", "draft-md",
-    "draft-file", "qa-file", "with-baseline", "run-eval", "metrics", "chart", "worst",
+    "draft-file", "draft-table-0", "draft-table-1", "draft-table-2",
+    "qa-file", "with-baseline", "run-eval", "metrics", "chart", "worst",
 }  # fmt: skip
 
 

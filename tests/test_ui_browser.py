@@ -236,6 +236,19 @@ def test_draft_tab_generates_an_editable_draft_and_exports_it(page):
     text = page.input_value("#draft-text textarea")
     assert "## Análisis del contexto" in text and "LEY DE PRUEBA CONTRA LA TRATA" in text
     assert "[sin evidencia en las fuentes indexadas]" in text  # the test PDFs say nothing on consultation
+    page.wait_for_selector("#draft-table-0 table")  # the extracted tables, editable cell by cell
+    assert "Fiscalía General del Estado" in page.inner_text("#draft-table-0")  # the key actors
+    assert not page.is_visible("#draft-table-1")  # the test corpus has one; the sources annex is not edited
+    cell = page.locator("#draft-table-0 [data-testid='cell-0-2']")  # the first actor's mandate
+    cell.dblclick()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("Tipificación revisada")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('#draft-text textarea').value.includes('| Tipificación revisada |')",
+        timeout=30_000,
+    )
+    text = page.input_value("#draft-text textarea")
     page.fill("#draft-text textarea", text.replace("## Análisis del contexto", "## Contexto revisado"))
     page.click("#draft-docx")
     page.wait_for_function(

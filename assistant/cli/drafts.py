@@ -78,16 +78,18 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         draft, dropped = trim(draft, args.max_pages)
         if dropped:
             print(
-                f"note: left out {dropped} lowest-ranked quotes to fit {args.max_pages:g} pages",
+                f"note: left out {dropped} lowest-ranked quote(s) to fit {args.max_pages:g} page(s)",
                 file=sys.stderr,
             )
     pages = estimate_pages(draft)
     limit = args.max_pages or (MAX_REPORT_PAGES if args.section == "mission-report" else None)
     if limit is not None and pages > limit:
-        report = " of a mission report" if args.section == "mission-report" else ""
-        hint = "" if args.max_pages else f" or use --max-pages {limit:g}"
-        print(f"warning: about {pages} pages, over the {limit:g}-page limit{report}; shorten it before "
-              f"sending{hint}", file=sys.stderr)  # fmt: skip
+        if args.max_pages:
+            print(f"warning: about {pages} pages, over --max-pages {limit:g} even with one quote per "
+                  "covered sub-heading; shorten it by hand before sending", file=sys.stderr)  # fmt: skip
+        else:
+            print(f"warning: about {pages} pages, over the {limit:g}-page limit of a mission report; "
+                  f"shorten it before sending or use --max-pages {limit:g}", file=sys.stderr)  # fmt: skip
     if args.out is None:
         print(to_markdown(draft))
     elif args.out.suffix.lower() == ".docx":

@@ -16,6 +16,7 @@ from assistant.answer.lead import fact_line
 from assistant.answer.messages import source_label
 from assistant.draft.plans import Plan, Subheading, load_plan
 from assistant.draft.registry import Registry
+from assistant.draft.subject import SubjectTest, head_of
 from assistant.draft.tables import Gist, meetings, tables
 from assistant.types import Bullet, Citation, Draft, DraftPart, DraftSection
 
@@ -40,33 +41,46 @@ def wanted(sub: Subheading, axis: str) -> bool:
     return axis == "both" or sub.axis in (axis, "both")
 
 
-def draft_part(index: Index, sub: Subheading, registry: Registry, language: str = "es") -> DraftPart:
+def draft_part(
+    index: Index, sub: Subheading, registry: Registry, language: str = "es", test: SubjectTest | None = None
+) -> DraftPart:
     """A sub-heading without a model: the legal facts of the kind its questions ask for (a penalty for
     "what penalty…?") that its answers state, as sentences in the draft's language (each cited), or a
-    sentence naming the sources that treat it; then up to MAX_BULLETS
-    verbatim quotes with their gists. No evidence: a gap."""
+    sentence naming the sources that treat it; then up to MAX_BULLETS verbatim quotes with their gists.
+    A passage off the sub-heading's subject (`test`), or already quoted under an earlier sub-heading, is
+    not quoted. No evidence: a gap."""
     facts: list[Bullet] = []
     quotes: list[Bullet] = []
     seen: set[str] = set()
     gist = _gist(index, language)
-    for question in sub.questions:
+    for i, question in enumerate(sub.questions):
         answer = ask(index, question)
         if answer.abstained:
             continue
-        by_chunk = {c.chunk_id: c for c in answer.citations}  # numbered draft-wide only once used
+        hits = {h.chunk.chunk_id: h for h in answer.hits}
+        kept = []
+        for citation in answer.citations:
+            quote = " … ".join(citation.quote.split(" … ")[:QUOTE_UNITS])
+            if citation.chunk_id in registry.quoted:
+                continue  # one home per passage: quoted under the sub-heading that retrieved it first
+            if test is None or test.keeps(
+                sub.id, i, head_of(index, citation.chunk_id, hits.get(citation.chunk_id)), quote
+            ):
+                kept.append((citation, quote))
+        on_subject = {c.chunk_id for c, _ in kept}
         asked = asked_kinds(question)
-        for fact in (f for f in answer.facts if f.kind in asked):
-            n = registry.number(by_chunk[fact.chunk_id])
+        for fact in (f for f in answer.facts if f.kind in asked and f.chunk_id in on_subject):
+            n = registry.number(next(c for c, _ in kept if c.chunk_id == fact.chunk_id))
             line = fact_line(fact, n, language, gist)
             if all(line != f.text for f in facts):
                 facts.append(Bullet(line, (n,), quoted=False))
-        for citation in answer.citations:
+        for citation, quote in kept:
             if citation.chunk_id in seen or len(quotes) >= MAX_BULLETS:
                 continue
             seen.add(citation.chunk_id)
-            quote = " … ".join(citation.quote.split(" … ")[:QUOTE_UNITS])
             translated = (gist(quote) or "") if gist and quote != citation.quote else citation.gist
             quotes.append(Bullet(quote, (registry.number(citation),), gist=translated))
+    registry.quoted |= seen
     if not quotes:
         return DraftPart(sub.title, (), gap=True)
     cited = [registry.citations[c] for c in seen]
@@ -89,7 +103,9 @@ def build_draft(
     from assistant.answer.models import model_name
     from assistant.draft.write import written_part
 
-    plan: Plan = load_plan(index.settings.prompts_dir, language)
+    folder = index.settings.prompts_dir
+    plan: Plan = load_plan(folder, language)
+    test = SubjectTest.load(folder)
     registry = Registry()
     sections, notes = [], []
     for section_id in plan.section_ids(target):
@@ -97,9 +113,11 @@ def build_draft(
         parts = []
         for sub in (s for s in section.subheadings if wanted(s, axis)):
             if chat is None:
-                part = draft_part(index, sub, registry, language)
+                part = draft_part(index, sub, registry, language, test)
             else:
-                part, checks = written_part(index, section.title, sub, registry, chat, language, plan.gap)
+                part, checks = written_part(
+                    index, section.title, sub, registry, chat, language, plan.gap, test
+                )
                 notes += checks
             note = plan.missing_note(sub) if part.gap else ""
             parts.append(dataclasses.replace(part, missing="" if note == plan.gap else note))

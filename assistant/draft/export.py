@@ -205,6 +205,56 @@ def _docx_table(doc: Any, columns: Sequence[str], rows: Sequence[Sequence[str]])
             cell.text = text
 
 
+def table_cells(line: str) -> list[str]:
+    """The cells of one pipe-table line ('\\|' is a literal bar)."""
+    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+
+
+def _blocks(text: str) -> list[tuple[str, int, int]]:
+    """Each pipe table of a Markdown text: the nearest heading above it, its first and past-last lines."""
+    found, heading, start = [], "", None
+    lines = text.splitlines()
+    for i, line in enumerate([*lines, ""]):
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            start = i if start is None else start
+            continue
+        if start is not None:
+            found.append((heading, start, i))
+            start = None
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip()
+    return found
+
+
+def markdown_tables(text: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The pipe tables of a (possibly edited) draft: title (the heading above), header, rows — what the
+    app's Draft tab shows for editing."""
+    lines = text.splitlines()
+    out = []
+    for title, start, end in _blocks(text):
+        rows = [table_cells(x) for x in lines[start:end] if not set(x.strip()) <= set("|-: ")]
+        if rows:
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            out.append((title, rows[0], rows[1:]))
+    return out
+
+
+def replace_table(text: str, number: int, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """The text with its `number`-th pipe table (0-based) rewritten from edited cells; unchanged when
+    there is no such table."""
+    blocks = _blocks(text)
+    if number >= len(blocks):
+        return text
+    _, start, end = blocks[number]
+    lines = text.splitlines()
+    table = DraftTable("", tuple(columns), tuple(tuple(str(c) for c in row) for row in rows if any(row)))
+    return "\n".join([*lines[:start], *markdown_table(table), *lines[end:]]) + (
+        "\n" if text.endswith("\n") else ""
+    )
+
+
 def markdown_to_docx(text: str, path: Path) -> Path:
     """The (possibly edited) Markdown of a draft as DOCX: '#' headings, '- ' bullets, pipe tables as real
     Word tables (first line the header) and paragraphs — what the app exports after the user has edited
@@ -217,9 +267,7 @@ def markdown_to_docx(text: str, path: Path) -> Path:
         stripped = line.strip()
         if stripped.startswith("|"):
             if not set(stripped) <= set("|-: "):  # the separator line is not a row
-                rows.append(
-                    [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", stripped.strip("|"))]
-                )
+                rows.append(table_cells(stripped))
             continue
         if rows:
             width = max(len(r) for r in rows)

@@ -11,6 +11,7 @@ class Registry:
 
     def __init__(self) -> None:
         self.citations: dict[str, Citation] = {}
+        self.quoted: set[str] = set()  # passages a bullet quotes: each is quoted under one sub-heading
 
     def number(self, citation: Citation) -> int:
         if citation.chunk_id not in self.citations:

@@ -15,27 +15,31 @@ from assistant.answer.prompts import draft_messages
 from assistant.answer.support import check_answer
 from assistant.answer.text import strip_citations
 from assistant.draft.registry import Registry
+from assistant.draft.subject import head_of
 from assistant.types import Bullet, DraftPart, Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.draft.plans import Subheading
+    from assistant.draft.subject import SubjectTest
     from assistant.index import Index
 
 PER_QUESTION = 3  # passages each covered question brings
 MAX_SOURCES = 8  # passages given to the model for one sub-heading
 
 
-def evidence(index: Index, questions: tuple[str, ...]) -> list[Hit]:
-    """The best passages of the questions the indexed sources cover, without repeats."""
+def evidence(index: Index, sub: Subheading, test: SubjectTest | None = None) -> list[Hit]:
+    """The best passages of the sub-heading's questions the indexed sources cover, without repeats or
+    passages off its subject (`test.about`)."""
     found: dict[str, Hit] = {}
-    for question in questions:
+    for question in sub.questions:
         prepared = prepare(index, question, (), None, None)
         if abstention(index, prepared):
             continue
         for hit in prepared.hits[:PER_QUESTION]:
-            found.setdefault(hit.chunk.chunk_id, hit)
+            if test is None or test.about(sub.id, head_of(index, hit.chunk.chunk_id, hit)):
+                found.setdefault(hit.chunk.chunk_id, hit)
     return list(found.values())[:MAX_SOURCES]
 
 
@@ -47,10 +51,11 @@ def written_part(
     chat: BaseChatModel,
     language: str,
     gap: str,
+    test: SubjectTest | None = None,
 ) -> tuple[DraftPart, list[str]]:
     """One sub-heading written by the model and checked, or a gap (no model call when nothing is covered);
     also the checker's notes."""
-    hits = evidence(index, sub.questions)
+    hits = evidence(index, sub, test)
     if not hits:
         return DraftPart(sub.title, (), gap=True), []
     folder, llm = index.settings.prompts_dir, index.settings.llm

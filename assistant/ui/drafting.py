@@ -1,10 +1,11 @@
 """The draft tab: a section of a concept note or mission report, written from the indexed sources, edited
-in place and exported as DOCX or Markdown under <index>/drafts/."""
+in place — the text as Markdown, its extracted tables also cell by cell — and exported as DOCX or
+Markdown under <index>/drafts/."""
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
     from assistant.index import Index
 
+MAX_TABLES = 3  # legal framework, key actors, meetings: the most a deliverable carries
+
 
 def draft_tab(index: Index, chat: BaseChatModel | None) -> list[Label]:
     """The tab's components and events; its labels that follow the interface language."""
@@ -32,6 +35,11 @@ def draft_tab(index: Index, chat: BaseChatModel | None) -> list[Label]:
         draft_text = gr.Textbox(
             lines=18, max_lines=40, label="Markdown", elem_id="draft-text", interactive=True
         )
+        grids = [
+            gr.Dataframe(visible=False, interactive=True, type="array", wrap=True, elem_id=f"draft-table-{i}")
+            for i in range(MAX_TABLES)
+        ]
+        headers = gr.State([])  # each shown table's header, in order
         with gr.Row():
             export_docx = gr.Button("DOCX", elem_id="draft-docx")
             export_md = gr.Button("Markdown", elem_id="draft-md")
@@ -40,7 +48,11 @@ def draft_tab(index: Index, chat: BaseChatModel | None) -> list[Label]:
         lambda section, code, which: write_draft(index, chat, section, code, which),
         [target, draft_lang, axis],
         draft_text,
-    )
+    ).then(table_views, draft_text, [headers, *grids])
+    draft_text.input(table_views, draft_text, [headers, *grids])  # the text edited: the grids follow
+    for i, grid in enumerate(grids):  # a cell edited: its table in the text follows
+        edited = [draft_text, headers, grid]
+        grid.input(lambda text, columns, rows, i=i: edit_table(text, i, columns, rows), edited, draft_text)
     export_docx.click(lambda text: export_draft(index, text, ".docx"), draft_text, draft_file)
     export_md.click(lambda text: export_draft(index, text, ".md"), draft_text, draft_file)
     return [Label(tab, "draft"), Label(generate, "generate", "value")]
@@ -55,6 +67,37 @@ def write_draft(index: Index, chat: BaseChatModel | None, section: str, code: st
         return to_markdown(build_draft(index, section, code, which, chat))
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
+
+
+def table_views(text: str) -> list[Any]:
+    """The headers of the draft's pipe tables, then one grid update per slot: shown with its table's
+    title and cells, or hidden."""
+    from assistant.draft.export import LABELS, markdown_tables
+
+    annexes = {labels["annex"] for labels in LABELS.values()}  # generated from the references: not edited
+    found = [t for t in markdown_tables(text) if t[0] not in annexes][:MAX_TABLES]
+    grids = [
+        gr.update(
+            value={"headers": columns, "data": rows or [[""] * len(columns)]}, label=title, visible=True
+        )
+        for title, columns, rows in found
+    ]
+    return [
+        [columns for _, columns, _ in found],
+        *grids,
+        *[gr.update(visible=False)] * (MAX_TABLES - len(found)),
+    ]
+
+
+def edit_table(text: str, number: int, headers: list[list[str]], rows: list[list[Any]]) -> str:
+    """The draft's text with its `number`-th table rewritten from the edited grid."""
+    from assistant.draft.export import replace_table
+
+    if number >= len(headers):
+        return text
+    return replace_table(
+        text, number, headers[number], [["" if c is None else str(c) for c in r] for r in rows]
+    )
 
 
 def export_draft(index: Index, text: str, suffix: str) -> str:
