@@ -219,6 +219,12 @@ class UISettings(BaseModel):
     password: SecretStr = Field(
         SecretStr(""), description="Password for that login; never logged or printed."
     )
+    pdfjs_dir: Path = Field(
+        Path("/usr/share/javascript/pdf"),
+        description="PDF.js (Debian's libjs-pdf: web/viewer.html and build/pdf.js), served by the app to "
+        "show a cited page with the quote highlighted; without it a citation opens the PDF in the browser's "
+        "own viewer.",
+    )
 
 
 class Settings(BaseSettings):

@@ -17,7 +17,7 @@ from assistant.testing import hash_settings
 from assistant.types import Answer, Chunk, Citation, Hit
 from assistant.ui.app import build_app, serve
 from assistant.ui.evaluation import evaluate
-from assistant.ui.text import browser_language, pdf_link, sources_html
+from assistant.ui.text import browser_language, pdf_link, search_phrase, sources_html, viewer_link
 from assistant.ui.uploads import safe_name, store_uploads
 
 
@@ -78,9 +78,39 @@ def test_sources_panel_highlights_the_quote_and_links_the_page():
     assert "[1] “LEY”, Art. 92, pp. 2-3" in html
 
 
+def test_with_pdfjs_a_citation_opens_its_page_beside_the_answer_searching_its_quote():
+    quoted = (
+        "Art. 92.- Sanción para el delito de trata de personas.- La trata de personas será sancionada: "
+        "1. Con pena privativa de libertad de dieciséis a diecinueve años. … 2. Con pena de diecinueve"
+    )
+    assert search_phrase(quoted) == "Con pena privativa de libertad de dieciséis a diecinueve años."
+    assert search_phrase(
+        "Art. 407.- Se prohíbe la actividad extractiva de recursos no renovables en áreas "
+        "protegidas y en zonas declaradas como intangibles."
+    ) == (
+        "Se prohíbe la actividad extractiva de recursos no renovables en áreas protegidas"
+    )  # fmt: skip (at most 12 words)
+    link = viewer_link("ley <x>.pdf", 38, quoted)
+    assert link.startswith(
+        "/pdfjs/web/viewer.html?file=%2Fpdf%2Fley%2520%253Cx%253E.pdf#page=38&zoom=page-width"
+    )
+    assert link.endswith("&search=Con%20pena%20privativa%20de%20libertad%20de%20diecis%C3%A9is%20a%20"
+                         "diecinueve%20a%C3%B1os.&phrase=true")  # fmt: skip
+    chunk = Chunk("c1", "d1", "scan.pdf", "LEY", "law", "es", 4, 4, "Art. 9", "", "La pena es de 16 años.")
+    ocr = Citation(1, "c1", "scan.pdf", "LEY", 4, 4, "Art. 9", "La pena es de 16 años.", ocr=True)
+    html = sources_html(
+        Answer("q", "a", "es", False, "extractive", (ocr,), hits=(Hit(1, 1.0, chunk),)), "es", True
+    )
+    assert (
+        "target='pdf-viewer'" in html and "search=" not in html
+    )  # an OCR'd page: the page alone, and a note
+    assert "página leída por OCR: el pasaje no se puede resaltar en el PDF" in html
+
+
 # The browser tests find the app's parts by these ids.
 ELEMENT_IDS = {
-    "language", "mode-badge", "chatbot", "question", "ask", "clear", "filter-files", "filter-types",
+    "language", "mode-badge", "chatbot", "question", "ask", "stop", "clear", "filter-files", "filter-types",
+    "viewer", "sources-heading",
     "sources", "upload", "ingest", "reindex", "corpus-status", "documents", "remove-file", "remove",
     "draft-section", "draft-lang", "draft-axis", "draft-generate", "draft-text", "draft-docx", "draft-md",
     "draft-file", "draft-table-0", "draft-table-1", "draft-table-2",

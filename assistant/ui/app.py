@@ -22,12 +22,12 @@ from assistant.index import Index
 from assistant.language import LANGUAGES
 from assistant.settings import LOOPBACK_HOSTS
 from assistant.ui.api import add_api, login_check
-from assistant.ui.chat import chat_tab
+from assistant.ui.chat import ENTER_SENDS, chat_tab
 from assistant.ui.documents import document_names, documents_tab
 from assistant.ui.drafting import draft_tab
 from assistant.ui.evaluation import evaluation_tab
 from assistant.ui.labels import components, updates
-from assistant.ui.text import browser_language, mode_badge
+from assistant.ui.text import browser_language, has_viewer, mode_badge
 
 
 def build_app(index: Index) -> gr.Blocks:
@@ -56,7 +56,7 @@ def build_app(index: Index) -> gr.Blocks:
         def on_load(request: gr.Request) -> tuple[Any, ...]:
             chosen = fixed or browser_language(request.headers.get("accept-language", "") if request else "")
             names = document_names(index)
-            return (*relabel(chosen), gr.update(choices=names), gr.update(choices=names))
+            return (*relabel(chosen), gr.update(choices=names, value=names), gr.update(choices=names))
 
         labelled = [lang, language, badge, *components(labels)]
         app.load(on_load, None, [*labelled, chat_part.files, documents_part.to_remove])
@@ -85,6 +85,13 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
 
     add_api(api, index, chat_model(index.settings.llm), auth)
 
+    if has_viewer(index):  # PDF.js from the system (Debian's libjs-pdf), never from the internet
+        from fastapi.staticfiles import StaticFiles
+
+        api.mount(
+            "/pdfjs", StaticFiles(directory=index.settings.ui.pdfjs_dir, follow_symlink=True), name="pdfjs"
+        )
+
     @api.get("/pdf/{name}", dependencies=[Depends(login_check(auth))])
     def pdf(name: str) -> FileResponse:
         entry = index.manifest.documents.get(name)
@@ -94,7 +101,7 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
 
     app = gr.mount_gradio_app(
         api, build_app(index), path="/", auth=auth, max_file_size=f"{settings.max_upload_mb}mb",
-        server_name=host, server_port=port,
+        server_name=host, server_port=port, js=ENTER_SENDS,
     )  # fmt: skip
     print(f"Mission assistant on http://{host}:{port}")
     uvicorn.run(app, host=host, port=port, log_level="warning")

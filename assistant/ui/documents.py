@@ -26,8 +26,9 @@ class DocumentsTab:
     labels: list[Label]
 
 
-def documents_tab(index: Index, files: gr.Dropdown) -> DocumentsTab:
-    """The tab's components and events; `files` is the chat's document filter, kept in step."""
+def documents_tab(index: Index, files: gr.CheckboxGroup) -> DocumentsTab:
+    """The tab's components and events; `files` is the chat's documents to search, kept in step (every
+    document checked after a change)."""
     with gr.Tab(UI["es"]["corpus"], id="corpus") as tab:
         upload = gr.File(
             file_count="multiple", file_types=list(UPLOADABLE), label=UI["es"]["upload"], elem_id="upload"
@@ -81,7 +82,7 @@ def ingest_uploads(index: Index, paths: list[str] | None) -> tuple[Any, ...]:
     done = [f"{r.file}: {r.status} ({r.chunks} chunks)" for r in reports if r.status != "failed"]
     text = "\n".join([*(f"- ✅ {line}" for line in done), *(f"- ❌ {line}" for line in errors)])
     names = document_names(index)
-    return text, table_rows(index), gr.update(choices=names), gr.update(choices=names)
+    return text, table_rows(index), gr.update(choices=names, value=names), gr.update(choices=names)
 
 
 def reindex_sources(index: Index) -> tuple[Any, ...]:
@@ -113,5 +114,5 @@ def remove_document(index: Index, name: str | None) -> tuple[Any, ...]:
         f"- {name}: removed",
         table_rows(index),
         gr.update(choices=names, value=None),
-        gr.update(choices=names),
+        gr.update(choices=names, value=names),
     )

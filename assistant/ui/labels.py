@@ -3,7 +3,7 @@ the Gradio updates that relabel them all at once."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -15,13 +15,16 @@ from assistant.ui.text import UI
 @dataclass(frozen=True, slots=True)
 class Label:
     """`component` shows `UI[language][key]` as its `attribute` ("label" for fields and tabs, "value"
-    for buttons)."""
+    for buttons), or, with `render`, the value `render(language)` makes (a heading, a frame's hint)."""
 
     component: Any
     key: str
     attribute: Literal["label", "value"] = "label"
+    render: Callable[[str], Any] | None = None
 
     def update(self, language: str) -> Any:
+        if self.render is not None:
+            return gr.update(value=self.render(language))
         text = UI[language][self.key]
         return gr.update(value=text) if self.attribute == "value" else gr.update(label=text)
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from assistant.answer.messages import citation_label
+from assistant.answer.text import split_units
 from assistant.index.manifest import DocumentEntry
 from assistant.language import LANGUAGES
 from assistant.types import Answer, Hit
+
+if TYPE_CHECKING:
+    from assistant.index import Index
 
 UI: dict[str, dict[str, str]] = {
     "es": {
@@ -21,6 +26,9 @@ UI: dict[str, dict[str, str]] = {
         "extractive": "Modo extractivo: citas textuales, sin modelo de lenguaje",
         "model": "Modelo", "open": "abrir el PDF en la página", "no_sources": "Aún no hay fuentes.",
         "clear": "Nueva conversación", "draft": "Borrador", "generate": "Generar",
+        "stop": "Detener", "scope": "Documentos consultados", "filters": "Filtros",
+        "viewer": "Haga clic en una cita para ver su página aquí, con el pasaje resaltado.",
+        "no_highlight": "página leída por OCR: el pasaje no se puede resaltar en el PDF",
     },
     "fr": {
         "chat": "Conversation", "corpus": "Documents", "evaluate": "Évaluation", "question": "Question",
@@ -30,6 +38,9 @@ UI: dict[str, dict[str, str]] = {
         "extractive": "Mode extractif : citations textuelles, sans modèle de langue",
         "model": "Modèle", "open": "ouvrir le PDF à la page", "no_sources": "Pas encore de sources.",
         "clear": "Nouvelle conversation", "draft": "Brouillon", "generate": "Générer",
+        "stop": "Arrêter", "scope": "Documents consultés", "filters": "Filtres",
+        "viewer": "Cliquez sur une citation pour voir sa page ici, le passage surligné.",
+        "no_highlight": "page lue par OCR : le passage ne peut pas être surligné dans le PDF",
     },
     "en": {
         "chat": "Chat", "corpus": "Documents", "evaluate": "Evaluation", "question": "Question",
@@ -39,6 +50,9 @@ UI: dict[str, dict[str, str]] = {
         "extractive": "Extractive mode: verbatim quotes, no language model",
         "model": "Model", "open": "open the PDF at page", "no_sources": "No sources yet.",
         "clear": "New conversation", "draft": "Draft", "generate": "Generate",
+        "stop": "Stop", "scope": "Documents searched", "filters": "Filters",
+        "viewer": "Click a citation to see its page here, with the passage highlighted.",
+        "no_highlight": "page read by OCR: the passage cannot be highlighted in the PDF",
     },
 }  # fmt: skip
 
@@ -52,9 +66,47 @@ def browser_language(accept_language: str, default: str = "es") -> str:
     return default
 
 
+VIEWER = "/pdfjs/web/viewer.html"  # PDF.js, served by the app (`ui.pdfjs_dir`)
+VIEWER_FRAME = "pdf-viewer"  # the name of the frame beside the answer that citations open in
+SEARCH_WORDS = 12  # the phrase PDF.js looks for: long enough to be unique on a page, short enough to match
+
+
 def pdf_link(file: str, page: int) -> str:
     """The app's route to an indexed PDF, opened at a page by the browser's viewer."""
     return f"/pdf/{quote(file)}#page={page}"
+
+
+def search_phrase(quoted: str) -> str:
+    """What PDF.js highlights on the page: the last sentence or item of the quote's first piece (the
+    one that answers, after any lead-in), without its item number or article heading, at most
+    SEARCH_WORDS words ("Con pena privativa de libertad de dieciséis a diecinueve años.")."""
+    first = re.split(r" … | \[…\] ", quoted)[0]
+    units = split_units(first) or [first]
+    unit = re.sub(r"^Art\.\s*[\w.]+\s*\.?-\s*(?:[^.]{3,200}?\.\s*-\s*)?", "", units[-1])
+    unit = re.sub(r"^(?:\d+|[a-z])[.)]\s+", "", unit)
+    return " ".join(unit.replace('"', " ").split()[:SEARCH_WORDS])
+
+
+def viewer_link(file: str, page: int, quoted: str, highlight: bool = True) -> str:
+    """PDF.js at the cited page, searching the quote's phrase on it (`highlight`; not for OCR'd pages,
+    whose text layer is not the quote's text)."""
+    link = f"{VIEWER}?file={quote(pdf_link(file, page).split('#')[0], safe='')}#page={page}&zoom=page-width"
+    phrase = search_phrase(quoted) if highlight else ""
+    return link + (f"&search={quote(phrase)}&phrase=true" if phrase else "")
+
+
+def has_viewer(index: Index) -> bool:
+    """PDF.js is installed where `ui.pdfjs_dir` says (its viewer page and its library)."""
+    folder = index.settings.ui.pdfjs_dir
+    return (folder / "web" / "viewer.html").is_file() and (folder / "build" / "pdf.js").is_file()
+
+
+def viewer_frame(language: str) -> str:
+    """The frame beside the answer where citations open, with a hint until the first one is clicked."""
+    hint = html.escape(UI[language]["viewer"])
+    return (f"<iframe name='{VIEWER_FRAME}' id='{VIEWER_FRAME}' title='PDF' srcdoc=\"<p style='font-family:"
+            f"sans-serif;color:#666'>{hint}</p>\" style='width:100%;height:640px;border:1px solid #ddd'>"
+            "</iframe>")  # fmt: skip
 
 
 def _highlight(passage: str, quote_text: str) -> str:
@@ -69,8 +121,9 @@ def _highlight(passage: str, quote_text: str) -> str:
     return out
 
 
-def sources_html(answer: Answer | None, language: str) -> str:
-    """One card per citation: label, link to the PDF page, the passage with the quote highlighted."""
+def sources_html(answer: Answer | None, language: str, viewer: bool = False) -> str:
+    """One card per citation: label, link to the PDF page (in the viewer beside the answer, the quote
+    highlighted on the page, when PDF.js is served: `viewer`), the passage with the quote highlighted."""
     ui = UI[language]
     if answer is None or not answer.citations:
         return f"<p class='no-sources'>{ui['no_sources']}</p>"
@@ -80,11 +133,16 @@ def sources_html(answer: Answer | None, language: str) -> str:
         hit = passages.get(c.chunk_id)
         label = html.escape(citation_label(c, language))
         passage = _highlight(hit.chunk.text, c.quote) if hit else html.escape(c.quote)
-        link = pdf_link(c.file, c.page_start)
+        if viewer:
+            link, target = viewer_link(c.file, c.page_start, c.quote, not c.ocr), VIEWER_FRAME
+        else:
+            link, target = pdf_link(c.file, c.page_start), "_blank"
+        note = f" <small class='no-highlight'>({ui['no_highlight']})</small>" if viewer and c.ocr else ""
         cards.append(
             f"<details class='source' id='source-{c.n}' open><summary>[{c.n}] {label}</summary>"
-            f"<p><a class='pdf-link' href='{link}' target='_blank' rel='noopener'>{ui['open']} {c.page_start}"
-            f" — {html.escape(c.file)}</a></p><div class='passage'>{passage}</div></details>"
+            f"<p><a class='pdf-link' href='{html.escape(link)}' target='{target}' rel='noopener'>"
+            f"{ui['open']} {c.page_start} — {html.escape(c.file)}</a>{note}</p>"
+            f"<div class='passage'>{passage}</div></details>"
         )
     return "\n".join(cards)
 
