@@ -241,3 +241,26 @@ def test_every_subheading_has_text_of_its_own_in_the_drafts_language(index, law,
     assert any(
         b.text.startswith("Peine : 16 à 19 ans de privation de liberté") for p in covered for b in p.bullets
     )
+
+
+def test_a_conversation_exports_with_its_references_and_the_sources_annex(tmp_path):
+    from docx import Document
+
+    from assistant.draft.transcript import transcript_file, transcript_markdown, turn
+    from assistant.types import Answer, Citation
+
+    cited = Citation(1, "c1", "coip.pdf", "CÓDIGO ORGÁNICO INTEGRAL PENAL", 38, 38, "Art. 92", "Con pena …")
+    other = Citation(1, "c2", "informe.pdf", "Informe", 4, 5, None, "El mercurio …")
+    first = Answer("¿Qué pena tiene la trata?", "Pena: 16 a 19 años [1]", "es", False, "extractive", (cited,))
+    second = Answer("¿Y el mercurio?", "El informe dice [1]", "es", False, "extractive", (other,))
+    turns = [turn(first, "Pena: 16 a 19 años [1]"), turn(second, "El informe dice [1]")]
+    text = transcript_markdown(turns, "es")
+    assert "## 1. ¿Qué pena tiene la trata?\n\nPena: 16 a 19 años [1]" in text
+    assert "- [1] “CÓDIGO ORGÁNICO INTEGRAL PENAL”, Art. 92, p. 38 — coip.pdf" in text
+    assert "- [1] “Informe”, pp. 4-5 — informe.pdf" in text
+    assert "| CÓDIGO ORGÁNICO INTEGRAL PENAL | coip.pdf | Art. 92 | 38 |" in text  # the annex, both documents
+    assert "| Informe | informe.pdf |  | 4, 5 |" in text
+    word = Document(str(transcript_file(turns, "es", tmp_path / "c.docx")))
+    assert ["Informe", "informe.pdf", "", "4, 5"] in [
+        [c.text for c in r.cells] for t in word.tables for r in t.rows
+    ]

@@ -110,7 +110,7 @@ def test_with_pdfjs_a_citation_opens_its_page_beside_the_answer_searching_its_qu
 # The browser tests find the app's parts by these ids.
 ELEMENT_IDS = {
     "language", "mode-badge", "chatbot", "question", "ask", "stop", "clear", "filter-files", "filter-types",
-    "viewer", "sources-heading",
+    "viewer", "sources-heading", "export-md", "export-docx", "conversation-file",
     "sources", "upload", "ingest", "reindex", "corpus-status", "documents", "remove-file", "remove",
     "draft-section", "draft-lang", "draft-axis", "draft-generate", "draft-text", "draft-docx", "draft-md",
     "draft-file", "draft-table-0", "draft-table-1", "draft-table-2",

@@ -129,7 +129,7 @@ def _page_at(browser: Any, url: str) -> Iterator[Any]:
     context.route("**/*", only_loopback)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("#question textarea")
+    page.wait_for_selector("#filter-files input[type=checkbox]")  # the page's load event has run
     yield page
     context.close()
     assert not outside, f"the page asked for resources outside 127.0.0.1: {outside}"
@@ -203,6 +203,42 @@ def test_spanish_question_sent_with_enter_gets_a_cited_answer_and_its_page_opens
     assert response.status == 200 and response.body()[:5] == b"%PDF-"
     _opens_highlighted(page, link, "dieciséis a diecinueve años", 2)
     page.screenshot(path=str(SHOTS / "chat-es.png"), full_page=True)
+
+
+def test_the_conversation_survives_a_reload_exports_with_its_sources_and_new_conversation_clears_it(
+    browser, server, tmp_path
+):
+    from docx import Document
+
+    with _page_at(browser, server) as page:
+        page.get_by_label("ley-prueba.pdf").uncheck()  # the scope belongs to the conversation
+        _ask(page, "¿Qué dice el informe sobre la minería ilegal?")
+        page.reload()
+        page.wait_for_selector("#filter-files input[type=checkbox]")
+        page.wait_for_function("document.querySelector('#chatbot')?.innerText.includes('minería ilegal')")
+        assert not page.get_by_label("ley-prueba.pdf").is_checked()
+        assert page.get_by_label("informe-prueba.pdf").is_checked()
+        page.get_by_label("ley-prueba.pdf").check()
+        _ask(page, "¿Qué pena tiene el delito de trata de personas?")
+        with page.expect_download() as download:
+            page.click("#export-docx")
+            page.wait_for_selector("#conversation-file a")
+            page.click("#conversation-file a")
+        saved = tmp_path / "conversacion.docx"
+        download.value.save_as(saved)
+        text = "\n".join(p.text for p in Document(str(saved)).paragraphs)
+        cells = [[c.text for c in row.cells] for table in Document(str(saved)).tables for row in table.rows]
+        assert "1. ¿Qué dice el informe sobre la minería ilegal?" in text
+        assert "2. ¿Qué pena tiene el delito de trata de personas?" in text
+        assert "[1] “LEY DE PRUEBA CONTRA LA TRATA”, Art. 92, p. 2 — ley-prueba.pdf" in text
+        assert "Anexo: fuentes citadas" in text and any("ley-prueba.pdf" in row for row in cells)
+        page.screenshot(path=str(SHOTS / "chat-export.png"), full_page=True)
+        page.click("#clear")
+        page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('minería ilegal')")
+        page.reload()
+        page.wait_for_selector("#filter-files input[type=checkbox]")
+        assert "minería ilegal" not in page.inner_text("#chatbot")
+        assert page.get_by_label("ley-prueba.pdf").is_checked()
 
 
 def test_french_question_gets_a_french_cited_answer(page):

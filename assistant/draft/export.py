@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,13 +95,15 @@ def _article_order(article: str) -> list[tuple[int, int | str]]:
     return [(0, int(x)) if x.isdigit() else (1, x) for x in parts]
 
 
-def annex(draft: Draft) -> list[tuple[str, str, str, str]]:
+def annex(
+    citations: Sequence[Citation], language: str, repealed_files: Collection[str] = ()
+) -> list[tuple[str, str, str, str]]:
     """(title, file, articles, pages) of each cited document, in order of first citation."""
     articles: dict[str, set[str]] = defaultdict(set)
     pages: dict[str, set[int]] = defaultdict(set)
     titles: dict[str, str] = {}
-    for c in draft.citations:
-        repealed = f" ({REPEALED[draft.language]})" if c.file in draft.repealed else ""
+    for c in citations:
+        repealed = f" ({REPEALED[language]})" if c.file in repealed_files else ""
         titles.setdefault(c.file, c.title + repealed)
         if c.article:
             articles[c.file].add(c.article)
@@ -130,15 +132,19 @@ def to_markdown(draft: Draft) -> str:
             out += [f"### {table.title}", "", *markdown_table(table), ""]
     out += [f"## {labels['refs']}", ""]
     out += [reference(draft, c) for c in draft.citations]
-    out += [
-        "",
-        f"## {labels['annex']}",
-        "",
-        f"| {labels['doc']} | | {labels['articles']} | {labels['pages']} |",
-        "|---|---|---|---|",
-    ]
-    out += [f"| {t} | {f} | {a} | {p} |" for t, f, a, p in annex(draft)]
+    out += ["", *annex_markdown(draft.citations, draft.language, draft.repealed)]
     return "\n".join(out) + "\n"
+
+
+def annex_markdown(citations: Sequence[Citation], language: str, repealed: Collection[str] = ()) -> list[str]:
+    """The sources annex as Markdown lines: its heading and a pipe table (document, file, articles,
+    pages)."""
+    labels = LABELS[language]
+    rows = annex(citations, language, repealed)
+    return [
+        f"## {labels['annex']}", "", f"| {labels['doc']} | | {labels['articles']} | {labels['pages']} |",
+        "|---|---|---|---|", *(f"| {t} | {f} | {a} | {p} |" for t, f, a, p in rows),
+    ]  # fmt: skip
 
 
 def _cell(text: str) -> str:
@@ -188,7 +194,10 @@ def to_docx(draft: Draft, path: Path) -> Path:
     for c in draft.citations:
         doc.add_paragraph(reference(draft, c))
     doc.add_heading(labels["annex"], level=1)
-    _docx_table(doc, (labels["doc"], "", labels["articles"], labels["pages"]), annex(draft))
+    _docx_table(
+        doc, (labels["doc"], "", labels["articles"], labels["pages"]),
+        annex(draft.citations, draft.language, draft.repealed),
+    )  # fmt: skip
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -22,7 +22,7 @@ from assistant.index import Index
 from assistant.language import LANGUAGES
 from assistant.settings import LOOPBACK_HOSTS
 from assistant.ui.api import add_api, login_check
-from assistant.ui.chat import ENTER_SENDS, chat_tab
+from assistant.ui.chat import ENTER_SENDS, chat_tab, restore
 from assistant.ui.documents import document_names, documents_tab
 from assistant.ui.drafting import draft_tab
 from assistant.ui.evaluation import evaluation_tab
@@ -53,13 +53,13 @@ def build_app(index: Index) -> gr.Blocks:
         def relabel(code: str) -> tuple[Any, ...]:
             return (code, gr.update(value=code), mode_badge(model, code), *updates(labels, code))
 
-        def on_load(request: gr.Request) -> tuple[Any, ...]:
+        def on_load(kept: dict[str, Any] | None, request: gr.Request) -> tuple[Any, ...]:
             chosen = fixed or browser_language(request.headers.get("accept-language", "") if request else "")
             names = document_names(index)
-            return (*relabel(chosen), gr.update(choices=names, value=names), gr.update(choices=names))
+            return (*relabel(chosen), *restore(index, kept), gr.update(choices=names))
 
         labelled = [lang, language, badge, *components(labels)]
-        app.load(on_load, None, [*labelled, chat_part.files, documents_part.to_remove])
+        app.load(on_load, chat_part.saved, [*labelled, *chat_part.restored, documents_part.to_remove])
         language.change(relabel, language, labelled)
     blocks: gr.Blocks = app
     return blocks
