@@ -152,7 +152,8 @@ def test_evaluation_without_its_baseline_dependency_keeps_the_product_and_says_w
         raise missing
 
     monkeypatch.setattr("assistant.evaluate.run.baseline_searcher", no_baseline)
-    rows, chart, text = evaluate(index, str(qa_file), with_baseline=True)
+    table, chart, text = evaluate(index, str(qa_file), with_baseline=True)
+    rows = table["value"]["data"]
     assert _systems(rows) == {"product"} and ["product · hit@5", 1.0] in rows
     assert f"baseline not run: {missing}" in text.splitlines()[0]
     report = (index.root / "eval-runs").glob("*/report.md")
@@ -170,8 +171,8 @@ def test_a_baseline_failing_during_the_run_is_left_out_with_its_reason(index, la
     monkeypatch.setattr(
         "assistant.evaluate.run.baseline_searcher", lambda pdfs, progress=False: (failing_search, {})
     )
-    rows, _, text = evaluate(index, str(qa_file), with_baseline=True)
-    assert _systems(rows) == {"product"}
+    table, _, text = evaluate(index, str(qa_file), with_baseline=True)
+    assert _systems(table["value"]["data"]) == {"product"}
     assert f"baseline not run: {down}" in text
 
 

@@ -112,10 +112,13 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def _page_at(browser: Any, url: str) -> Iterator[Any]:
-    """A Spanish-speaking browser tab on the app, once the chat is shown; the page must load nothing from
-    beyond this machine (fonts, analytics, CDNs)."""
-    context = browser.new_context(locale="es-ES", extra_http_headers={"Accept-Language": "es-ES,es;q=0.9"})
+def _page_at(browser: Any, url: str, language: str = "es") -> Iterator[Any]:
+    """A browser tab speaking `language` (Spanish by default) on the app, once it has loaded; the page must
+    load nothing from beyond this machine (fonts, analytics, CDNs)."""
+    locale = {"es": "es-ES", "fr": "fr-FR", "en": "en-GB"}[language]
+    context = browser.new_context(
+        locale=locale, extra_http_headers={"Accept-Language": f"{locale},{language};q=0.9"}
+    )
     outside: list[str] = []
 
     def only_loopback(route: Any, request: Any) -> None:
@@ -247,6 +250,33 @@ def test_french_question_gets_a_french_cited_answer(page):
     page.screenshot(path=str(SHOTS / "chat-fr.png"), full_page=True)
 
 
+@pytest.mark.parametrize("language", ["es", "fr", "en"])
+def test_every_tab_speaks_one_language_and_shows_no_raw_id(browser, server, language):
+    import re
+
+    from assistant.draft.plans import load_plan
+    from assistant.settings import Settings
+    from assistant.ui.text import DOCUMENT_HEADERS, UI
+
+    own = {*UI[language].values(), *DOCUMENT_HEADERS[language]}
+    foreign = {
+        text for code in UI if code != language for text in (*UI[code].values(), *DOCUMENT_HEADERS[code])
+        if text not in own and len(text) > 3
+    }  # fmt: skip
+    ids = [*load_plan(Settings().prompts_dir, "es").targets(), "both", "no_sources", "metric"]
+    with _page_at(browser, server, language) as page:
+        for tab in ("chat", "corpus", "draft", "evaluate"):
+            page.get_by_role("tab", name=UI[language][tab]).click()
+            page.wait_for_timeout(300)  # the tab's panel is drawn
+            shown = page.inner_text("body")
+            wrong = sorted(t for t in foreign if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", shown))
+            raw = sorted(i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown))
+            assert not wrong and not raw, (
+                f"{language}, tab {tab}: other languages' text {wrong}, raw ids {raw}"
+            )
+            page.screenshot(path=str(SHOTS / f"tab-{tab}-{language}.png"), full_page=True)
+
+
 def test_the_language_selector_relabels_the_interface(page):
     page.get_by_label("fr").check()
     page.wait_for_function("document.querySelector('#ask').innerText.includes('Demander')")
@@ -286,7 +316,7 @@ def test_evaluation_tab_runs_a_reference_file(page, tmp_path):
     page.get_by_role("tab", name="Evaluación").click()
     _attach(page, "#qa-file", [qa])
     page.click("#run-eval")
-    page.wait_for_function("document.querySelector('#metrics').innerText.includes('hit@5')", timeout=60_000)
+    page.wait_for_function("document.querySelector('#metrics')?.innerText.includes('hit@5')", timeout=60_000)
     metrics = page.inner_text("#metrics")
     assert "product · hit@5" in metrics and "product · answers · citation_validity" in metrics
     page.wait_for_selector("#chart img")

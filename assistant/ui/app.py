@@ -27,7 +27,7 @@ from assistant.ui.documents import document_names, documents_tab
 from assistant.ui.drafting import draft_tab
 from assistant.ui.evaluation import evaluation_tab
 from assistant.ui.labels import components, updates
-from assistant.ui.text import browser_language, has_viewer, mode_badge
+from assistant.ui.text import UI, browser_language, has_viewer, mode_badge
 
 
 def build_app(index: Index) -> gr.Blocks:
@@ -40,18 +40,17 @@ def build_app(index: Index) -> gr.Blocks:
         lang = gr.State("es")
         with gr.Row():
             gr.Markdown("## Mission assistant")
-            language = gr.Radio(
-                list(LANGUAGES), value="es", label="Idioma / Langue / Language", elem_id="language"
-            )
+            language = gr.Radio(list(LANGUAGES), value="es", label=UI["es"]["language"], elem_id="language")
         badge = gr.Markdown(mode_badge(model, "es"), elem_id="mode-badge")
         chat_part = chat_tab(index, chat, lang)
-        documents_part = documents_tab(index, chat_part.files)
-        draft_labels = draft_tab(index, chat)
-        evaluation_labels = evaluation_tab(index)
+        documents_part = documents_tab(index, chat_part.files, lang)
+        draft_labels = draft_tab(index, chat, lang)
+        evaluation_labels = evaluation_tab(index, lang)
         labels = [*chat_part.labels, *documents_part.labels, *evaluation_labels, *draft_labels]
 
         def relabel(code: str) -> tuple[Any, ...]:
-            return (code, gr.update(value=code), mode_badge(model, code), *updates(labels, code))
+            language_choice = gr.update(value=code, label=UI[code]["language"])  # es / fr / en read in any
+            return (code, language_choice, mode_badge(model, code), *updates(labels, code))
 
         def on_load(kept: dict[str, Any] | None, request: gr.Request) -> tuple[Any, ...]:
             chosen = fixed or browser_language(request.headers.get("accept-language", "") if request else "")
@@ -101,7 +100,7 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = 7860) -> None:
 
     app = gr.mount_gradio_app(
         api, build_app(index), path="/", auth=auth, max_file_size=f"{settings.max_upload_mb}mb",
-        server_name=host, server_port=port, js=ENTER_SENDS,
+        server_name=host, server_port=port, js=ENTER_SENDS, footer_links=[],
     )  # fmt: skip
     print(f"Mission assistant on http://{host}:{port}")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -69,7 +69,7 @@ def chat_tab(index: Index, chat: BaseChatModel | None, lang: gr.State) -> ChatTa
     viewer = has_viewer(index)
     with gr.Tab(UI["es"]["chat"], id="chat") as tab, gr.Row():
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(height=480, elem_id="chatbot", buttons=["copy"])
+            chatbot = gr.Chatbot(height=480, elem_id="chatbot", buttons=["copy"], show_label=False)
             question = gr.Textbox(label=UI["es"]["question"], elem_id="question", lines=2)
             with gr.Row():
                 send = gr.Button(UI["es"]["ask"], variant="primary", elem_id="ask")

@@ -26,7 +26,7 @@ class DocumentsTab:
     labels: list[Label]
 
 
-def documents_tab(index: Index, files: gr.CheckboxGroup) -> DocumentsTab:
+def documents_tab(index: Index, files: gr.CheckboxGroup, lang: gr.State) -> DocumentsTab:
     """The tab's components and events; `files` is the chat's documents to search, kept in step (every
     document checked after a change)."""
     with gr.Tab(UI["es"]["corpus"], id="corpus") as tab:
@@ -38,23 +38,26 @@ def documents_tab(index: Index, files: gr.CheckboxGroup) -> DocumentsTab:
             reindex = gr.Button(UI["es"]["reindex"], elem_id="reindex")
         status = gr.Markdown(elem_id="corpus-status")
         table = gr.Dataframe(
-            table_rows(index), headers=DOCUMENT_HEADERS, interactive=False, elem_id="documents"
+            table_rows(index), headers=DOCUMENT_HEADERS["es"], interactive=False, elem_id="documents"
         )
         with gr.Row():
             to_remove = gr.Dropdown([], label=UI["es"]["remove"], elem_id="remove-file")
             remove = gr.Button(UI["es"]["remove"], elem_id="remove")
 
-    def on_ingest(paths: list[str] | None, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
-        return ingest_uploads(index, paths)
+    def on_ingest(paths: list[str] | None, code: str, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
+        return ingest_uploads(index, paths, code)
 
-    def on_reindex(progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
-        return reindex_sources(index)
+    def on_reindex(code: str, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
+        return reindex_sources(index, code)
 
-    ingest.click(on_ingest, upload, [status, table, files, to_remove])
-    reindex.click(on_reindex, None, [status, table])
-    remove.click(lambda name: remove_document(index, name), to_remove, [status, table, to_remove, files])
+    ingest.click(on_ingest, [upload, lang], [status, table, files, to_remove])
+    reindex.click(on_reindex, lang, [status, table])
+    remove.click(lambda name, code: remove_document(index, name, code), [to_remove, lang],
+                 [status, table, to_remove, files])  # fmt: skip
     labels = [Label(tab, "corpus"), Label(upload, "upload"), Label(ingest, "ingest", "value"),
-              Label(reindex, "reindex", "value"), Label(remove, "remove", "value")]  # fmt: skip
+              Label(reindex, "reindex", "value"), Label(to_remove, "remove"),
+              Label(remove, "remove", "value"),
+              Label(table, "documents", render=lambda code: table_view(index, code))]  # fmt: skip
     return DocumentsTab(to_remove, labels)
 
 
@@ -62,16 +65,24 @@ def table_rows(index: Index) -> list[list[object]]:
     return document_rows(list(index.manifest.documents.values()))
 
 
+def table_view(index: Index, code: str) -> dict[str, Any]:
+    """The documents table with its headers in the interface language."""
+    return {
+        "headers": DOCUMENT_HEADERS[code],
+        "data": table_rows(index) or [[""] * len(DOCUMENT_HEADERS[code])],
+    }
+
+
 def document_names(index: Index) -> list[str]:
     return sorted(index.manifest.documents)
 
 
-def ingest_uploads(index: Index, paths: list[str] | None) -> tuple[Any, ...]:
+def ingest_uploads(index: Index, paths: list[str] | None, code: str = "es") -> tuple[Any, ...]:
     """(status, table, chat filter choices, removal choices) after ingesting the uploaded files."""
     from assistant.search.situations import ingest_and_warm
 
     if not paths:
-        raise gr.Error("No file / Ningún archivo / Aucun fichier.")
+        raise gr.Error(UI[code]["no_file"])
     settings = index.settings
     kept, errors = store_uploads(paths, settings.index_dir / "uploads", settings.ui.max_upload_mb * 1_000_000)
     try:
@@ -79,13 +90,15 @@ def ingest_uploads(index: Index, paths: list[str] | None) -> tuple[Any, ...]:
     except AssistantError as exc:  # e.g. another process is writing the index
         raise gr.Error(str(exc)) from exc
     errors += [r.error for r in reports if r.status == "failed"]
-    done = [f"{r.file}: {r.status} ({r.chunks} chunks)" for r in reports if r.status != "failed"]
+    done = [
+        f"{r.file}: {r.status} ({r.chunks} {UI[code]['chunks']})" for r in reports if r.status != "failed"
+    ]
     text = "\n".join([*(f"- ✅ {line}" for line in done), *(f"- ❌ {line}" for line in errors)])
     names = document_names(index)
-    return text, table_rows(index), gr.update(choices=names, value=names), gr.update(choices=names)
+    return text, table_view(index, code), gr.update(choices=names, value=names), gr.update(choices=names)
 
 
-def reindex_sources(index: Index) -> tuple[Any, ...]:
+def reindex_sources(index: Index, code: str = "es") -> tuple[Any, ...]:
     """(status, table) after ingesting again every indexed document whose source file is still there."""
     from assistant.search.situations import ingest_and_warm
 
@@ -96,23 +109,23 @@ def reindex_sources(index: Index) -> tuple[Any, ...]:
         reports = ingest_and_warm(index, on_disk, progress=True)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
-    return "\n".join(f"- {r.file}: {r.status}" for r in reports), table_rows(index)
+    return "\n".join(f"- {r.file}: {r.status}" for r in reports), table_view(index, code)
 
 
-def remove_document(index: Index, name: str | None) -> tuple[Any, ...]:
+def remove_document(index: Index, name: str | None, code: str = "es") -> tuple[Any, ...]:
     """(status, table, removal choices, chat filter choices) after removing one document."""
     from assistant.index.write import remove_documents
 
     if not name:
-        raise gr.Error("No document / Ningún documento / Aucun document.")
+        raise gr.Error(UI[code]["no_document"])
     try:
         remove_documents(index, [name])
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     names = document_names(index)
     return (
-        f"- {name}: removed",
-        table_rows(index),
+        f"- {name}: {UI[code]['removed']}",
+        table_view(index, code),
         gr.update(choices=names, value=None),
         gr.update(choices=names, value=names),
     )

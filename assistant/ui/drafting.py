@@ -11,7 +11,6 @@ import gradio as gr
 
 from assistant.draft.plans import load_plan
 from assistant.errors import AssistantError
-from assistant.language import LANGUAGES
 from assistant.ui.labels import Label
 from assistant.ui.text import UI
 
@@ -20,17 +19,39 @@ if TYPE_CHECKING:
 
     from assistant.index import Index
 
+LANGUAGE_NAMES = {"es": "Español", "fr": "Français", "en": "English"}  # each in its own language
 MAX_TABLES = 3  # legal framework, key actors, meetings: the most a deliverable carries
 
 
-def draft_tab(index: Index, chat: BaseChatModel | None) -> list[Label]:
+def section_choices(index: Index, code: str) -> list[tuple[str, str]]:
+    """What the section list offers, titled in the interface language: (title, target id)."""
+    plan = load_plan(index.settings.prompts_dir, code)
+    titles = {
+        **{k: s.title for k, s in plan.sections.items()},
+        **{k: d.title for k, d in plan.deliverables.items()},
+    }
+    return [(titles.get(t, t), t) for t in plan.targets()]
+
+
+def axis_choices(code: str) -> list[tuple[str, str]]:
+    return [(UI[code]["both"], "both"), (UI[code]["axis_a"], "A"), (UI[code]["axis_b"], "B")]
+
+
+def draft_tab(index: Index, chat: BaseChatModel | None, lang: gr.State) -> list[Label]:
     """The tab's components and events; its labels that follow the interface language."""
-    targets = list(load_plan(index.settings.prompts_dir, "es").targets())
     with gr.Tab(UI["es"]["draft"], id="draft") as tab:
         with gr.Row():
-            target = gr.Dropdown(targets, value="context", label="SECTION", elem_id="draft-section")
-            draft_lang = gr.Radio(list(LANGUAGES), value="es", label="es / fr / en", elem_id="draft-lang")
-            axis = gr.Radio(["both", "A", "B"], value="both", label="A / B", elem_id="draft-axis")
+            target = gr.Dropdown(
+                section_choices(index, "es"),
+                value="context",
+                label=UI["es"]["section"],
+                elem_id="draft-section",
+            )
+            draft_lang = gr.Radio(
+                [(name, code) for code, name in LANGUAGE_NAMES.items()], value="es",
+                label=UI["es"]["draft_language"], elem_id="draft-lang",
+            )  # fmt: skip
+            axis = gr.Radio(axis_choices("es"), value="both", label=UI["es"]["axis"], elem_id="draft-axis")
         generate = gr.Button(UI["es"]["generate"], variant="primary", elem_id="draft-generate")
         draft_text = gr.Textbox(
             lines=18, max_lines=40, label="Markdown", elem_id="draft-text", interactive=True
@@ -53,9 +74,19 @@ def draft_tab(index: Index, chat: BaseChatModel | None) -> list[Label]:
     for i, grid in enumerate(grids):  # a cell edited: its table in the text follows
         edited = [draft_text, headers, grid]
         grid.input(lambda text, columns, rows, i=i: edit_table(text, i, columns, rows), edited, draft_text)
-    export_docx.click(lambda text: export_draft(index, text, ".docx"), draft_text, draft_file)
-    export_md.click(lambda text: export_draft(index, text, ".md"), draft_text, draft_file)
-    return [Label(tab, "draft"), Label(generate, "generate", "value")]
+    export_docx.click(
+        lambda text, code: export_draft(index, text, ".docx", code), [draft_text, lang], draft_file
+    )
+    export_md.click(lambda text, code: export_draft(index, text, ".md", code), [draft_text, lang], draft_file)
+    return [
+        Label(tab, "draft"), Label(generate, "generate", "value"),
+        Label(draft_lang, "draft_language", render=lambda code: gr.update(value=code,  # drafts in the UI's
+                                                                          label=UI[code]["draft_language"])),
+        Label(target, "section", render=lambda code: gr.update(choices=section_choices(index, code),
+                                                                label=UI[code]["section"])),
+        Label(axis, "axis", render=lambda code: gr.update(choices=axis_choices(code),
+                                                          label=UI[code]["axis"])),
+    ]  # fmt: skip
 
 
 def write_draft(index: Index, chat: BaseChatModel | None, section: str, code: str, which: str) -> str:
@@ -100,12 +131,12 @@ def edit_table(text: str, number: int, headers: list[list[str]], rows: list[list
     )
 
 
-def export_draft(index: Index, text: str, suffix: str) -> str:
+def export_draft(index: Index, text: str, suffix: str, code: str = "es") -> str:
     """The edited draft saved as a '.docx' or '.md' file under <index>/drafts/; its path."""
     from assistant.draft.export import markdown_to_docx
 
     if not text.strip():
-        raise gr.Error("Generate a draft first / Genere primero un borrador / Générez d'abord un brouillon.")
+        raise gr.Error(UI[code]["no_draft"])
     path = index.settings.index_dir / "drafts" / f"draft-{time.strftime('%Y-%m-%d-%H%M%S')}{suffix}"
     if suffix == ".docx":
         return str(markdown_to_docx(text, path))

@@ -23,36 +23,36 @@ if TYPE_CHECKING:
     from assistant.evaluate.run import EvalRun, Searcher
     from assistant.index import Index
 
-NO_FILE = "No question file / Ningún archivo de preguntas / Aucun fichier de questions."
 
 
 class BaselineFailed(Exception):
     """The baseline's search failed during a run (its cause is the AssistantError)."""
 
 
-def evaluation_tab(index: Index) -> list[Label]:
+def evaluation_tab(index: Index, lang: gr.State) -> list[Label]:
     """The tab's components and events; its labels that follow the interface language."""
     with gr.Tab(UI["es"]["evaluate"], id="evaluate") as tab:
         qa = gr.File(file_types=[".jsonl"], label=UI["es"]["qa"], elem_id="qa-file")
-        baseline = gr.Checkbox(False, label="LangChain tutorial baseline", elem_id="with-baseline")
+        baseline = gr.Checkbox(False, label=UI["es"]["baseline"], elem_id="with-baseline")
         run = gr.Button(UI["es"]["run"], variant="primary", elem_id="run-eval")
-        metrics = gr.Dataframe(headers=["metric", "value"], interactive=False, elem_id="metrics")
+        metrics = gr.Dataframe(interactive=False, elem_id="metrics", visible=False)  # shown by a run
         chart = gr.Image(label="hit@k", elem_id="chart")
         worst = gr.Markdown(elem_id="worst")
-    run.click(lambda path, with_baseline: evaluate(index, path, with_baseline), [qa, baseline],
-              [metrics, chart, worst])  # fmt: skip
-    return [Label(tab, "evaluate"), Label(qa, "qa"), Label(run, "run", "value")]
+    run.click(lambda path, with_baseline, code: evaluate(index, path, with_baseline, code),
+              [qa, baseline, lang], [metrics, chart, worst])  # fmt: skip
+    return [Label(tab, "evaluate"), Label(qa, "qa"), Label(baseline, "baseline"), Label(run, "run", "value")]
 
 
-def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, ...]:
-    """Run a reference file through `ask` (and the baseline if asked): (metric rows, chart path, notes
-    and worst questions as Markdown). Any AssistantError is a gr.Error with its one-line message."""
+def evaluate(index: Index, path: str | None, with_baseline: bool, code: str = "es") -> tuple[Any, ...]:
+    """Run a reference file through `ask` (and the baseline if asked): (the metric table, headed in the
+    interface language; chart path; notes and worst questions as Markdown). Any AssistantError is a
+    gr.Error with its one-line message."""
     from assistant.evaluate.dataset import load_questions
     from assistant.evaluate.report import metric_rows, write_run
     from assistant.evaluate.report import worst as worst_lines
 
     if not path:
-        raise gr.Error(NO_FILE)
+        raise gr.Error(UI[code]["no_file"])
     try:
         questions = load_questions(Path(path))
         index.require()
@@ -67,7 +67,8 @@ def evaluate(index: Index, path: str | None, with_baseline: bool) -> tuple[Any, 
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     text = "\n".join([*(f"- ⚠️ {note}" for note in notes), *worst_lines(run.records)])
-    return metric_rows(run.summary), str(paths[3]), text or "—"
+    table = {"headers": [UI[code]["metric"], UI[code]["value"]], "data": metric_rows(run.summary)}
+    return gr.update(value=table, visible=True), str(paths[3]), text or "—"
 
 
 def _baseline(index: Index, notes: list[str]) -> Searcher | None:

@@ -23,8 +23,9 @@ class Label:
     render: Callable[[str], Any] | None = None
 
     def update(self, language: str) -> Any:
-        if self.render is not None:
-            return gr.update(value=self.render(language))
+        if self.render is not None:  # a value, or a whole update (choices and label, say)
+            made = self.render(language)
+            return made if isinstance(made, dict) else gr.update(value=made)
         text = UI[language][self.key]
         return gr.update(value=text) if self.attribute == "value" else gr.update(label=text)
 
