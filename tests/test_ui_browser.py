@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -252,8 +253,6 @@ def test_french_question_gets_a_french_cited_answer(page):
 
 @pytest.mark.parametrize("language", ["es", "fr", "en"])
 def test_every_tab_speaks_one_language_and_shows_no_raw_id(browser, server, language):
-    import re
-
     from assistant.draft.plans import load_plan
     from assistant.settings import Settings
     from assistant.ui.text import DOCUMENT_HEADERS, UI
@@ -296,10 +295,36 @@ def test_upload_lands_in_the_table_and_a_bad_file_gets_its_error(own_app_page, t
         "document.querySelector('#corpus-status').innerText.includes('roto.pdf')", timeout=60_000
     )
     status = page.inner_text("#corpus-status")
-    assert "informe-nuevo.pdf: ingested" in status
+    assert "informe-nuevo.pdf: indexado" in status
     assert "roto.pdf" in status and "❌" in status
     page.wait_for_function("document.querySelector('#documents').innerText.includes('informe-nuevo.pdf')")
     page.screenshot(path=str(SHOTS / "corpus.png"), full_page=True)
+
+
+@pytest.mark.slow
+def test_ingesting_a_real_law_shows_its_progress_then_its_result(own_app_page):
+    page = own_app_page
+    law = REAL_CORPUS / "ley-garantias-jurisdiccionales-2020.pdf"  # 56 pages, 241 chunks
+    page.get_by_role("tab", name="Documentos").click()
+    _attach(page, "#upload", [law])
+    page.click("#ingest")
+    # which file is being read while it works (its chunks' bar follows; with the tests' hash embeddings
+    # it passes too fast to catch), then its result
+    page.wait_for_function(
+        "document.body.innerText.includes('ley-garantias-jurisdiccionales-2020.pdf (1/1): leyendo páginas')",
+        timeout=60_000,
+    )
+    page.screenshot(path=str(SHOTS / "corpus-ingesting.png"), full_page=True)
+    page.wait_for_function(
+        "document.querySelector('#corpus-status').innerText.includes('✅ ley-garantias')", timeout=300_000
+    )
+    status = page.inner_text("#corpus-status")
+    assert re.search(r"✅ ley-garantias-jurisdiccionales-2020\.pdf: indexado \(\d+ fragmentos\)", status), (
+        status
+    )
+    page.wait_for_function(
+        "document.querySelector('#documents').innerText.includes('LEY ORGANICA DE GARANTIAS')"
+    )
 
 
 def test_evaluation_tab_runs_a_reference_file(page, tmp_path):

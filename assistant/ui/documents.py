@@ -3,6 +3,7 @@ indexed documents, and the document choices of the chat filter, follow every cha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from assistant.ui.uploads import UPLOADABLE, store_uploads
 
 if TYPE_CHECKING:
     from assistant.index import Index
+    from assistant.types import FileReport
 
 TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
 
@@ -44,8 +46,10 @@ def documents_tab(index: Index, files: gr.CheckboxGroup, lang: gr.State) -> Docu
             to_remove = gr.Dropdown([], label=UI["es"]["remove"], elem_id="remove-file")
             remove = gr.Button(UI["es"]["remove"], elem_id="remove")
 
-    def on_ingest(paths: list[str] | None, code: str, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
-        return ingest_uploads(index, paths, code)
+    def on_ingest(
+        paths: list[str] | None, code: str, progress: gr.Progress = TRACK_TQDM
+    ) -> Iterator[tuple[Any, ...]]:
+        yield from ingest_uploads(index, paths, code, progress)
 
     def on_reindex(code: str, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
         return reindex_sources(index, code)
@@ -77,25 +81,51 @@ def document_names(index: Index) -> list[str]:
     return sorted(index.manifest.documents)
 
 
-def ingest_uploads(index: Index, paths: list[str] | None, code: str = "es") -> tuple[Any, ...]:
-    """(status, table, chat filter choices, removal choices) after ingesting the uploaded files."""
-    from assistant.search.situations import ingest_and_warm
+def ingest_uploads(
+    index: Index, paths: list[str] | None, code: str = "es", progress: Any = None
+) -> Iterator[tuple[Any, ...]]:
+    """(status, table, chat's documents, removal choices) after each uploaded file is ingested, one file
+    at a time: `progress` (Gradio's) says which file is being read, and ingestion's own bar how many of
+    its chunks are embedded; the status lists each file's result with its warnings as it comes."""
+    from assistant.index.write import ingest_paths
+    from assistant.search.situations import warm
 
     if not paths:
         raise gr.Error(UI[code]["no_file"])
     settings = index.settings
     kept, errors = store_uploads(paths, settings.index_dir / "uploads", settings.ui.max_upload_mb * 1_000_000)
-    try:
-        reports = ingest_and_warm(index, kept, progress=True) if kept else []
-    except AssistantError as exc:  # e.g. another process is writing the index
-        raise gr.Error(str(exc)) from exc
-    errors += [r.error for r in reports if r.status == "failed"]
-    done = [
-        f"{r.file}: {r.status} ({r.chunks} {UI[code]['chunks']})" for r in reports if r.status != "failed"
-    ]
-    text = "\n".join([*(f"- ✅ {line}" for line in done), *(f"- ❌ {line}" for line in errors)])
+    lines = [f"- ❌ {line}" for line in errors]
+    for number, path in enumerate(kept, 1):
+        if progress is not None:
+            desc = f"{path.name} ({number}/{len(kept)}): {UI[code]['reading']}"
+            progress((number - 1, len(kept)), desc=desc, unit=UI[code]["files"])
+        try:
+            reports = ingest_paths(index, [path], progress=True)
+        except AssistantError as exc:  # e.g. another process is writing the index
+            raise gr.Error(str(exc)) from exc
+        lines += [file_result(r, code) for r in reports]
+        yield "\n".join(lines), gr.update(), gr.update(), gr.update()
+    if kept and settings.retrieval.situations and index.exists():
+        warm(index, progress=True)
     names = document_names(index)
-    return text, table_view(index, code), gr.update(choices=names, value=names), gr.update(choices=names)
+    yield (
+        "\n".join(lines),
+        table_view(index, code),
+        gr.update(choices=names, value=names),
+        gr.update(choices=names),
+    )
+
+
+def file_result(report: FileReport, code: str) -> str:
+    """One file's line in the status: its outcome, chunks, OCR'd pages and tables, and its warnings."""
+    ui = UI[code]
+    if report.status == "failed":
+        return f"- ❌ {report.error}"
+    facts = [f"{report.chunks} {ui['chunks']}"]
+    facts += [f"{report.ocr_pages} {ui['ocr_pages']}"] if report.ocr_pages else []
+    facts += [f"{report.tables} {ui['tables']}"] if report.tables else []
+    warned = "".join(f"\n  - ⚠️ {w}" for w in report.warnings)
+    return f"- ✅ {report.file}: {ui.get(report.status, report.status)} ({', '.join(facts)}){warned}"
 
 
 def reindex_sources(index: Index, code: str = "es") -> tuple[Any, ...]:

@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from assistant.index import Index
 
 
-
 class BaselineFailed(Exception):
     """The baseline's search failed during a run (its cause is the AssistantError)."""
 
