@@ -43,14 +43,15 @@ def _require_browser() -> None:
 
 
 @contextmanager
-def _running_app(root: Path) -> Iterator[str]:
-    """`assistant serve` over the PDFs in root/corpus (ingested on its first run), extractive answers;
-    its URL once it answers."""
+def _running_app(root: Path, llm: dict[str, str] | None = None) -> Iterator[str]:
+    """`assistant serve` over the PDFs in root/corpus (ingested on its first run), extractive answers
+    (or the chat model `llm` names: ASSISTANT_LLM__* variables); its URL once it answers."""
     environment = {  # none of the developer's own settings (a module fixture starts before clean_environment)
         k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_") or k in TEST_VARIABLES
     }
     environment |= hash_environment(root / "index")
     environment |= {"ASSISTANT_CORPUS_DIR": str(root / "corpus"), "ASSISTANT_LLM__BACKEND": "none"}
+    environment |= llm or {}
     port = free_port()
     with (root / "serve.log").open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
@@ -414,3 +415,77 @@ def test_a_question_sent_with_enter_over_the_real_coip_opens_page_38_highlighted
         _opens_highlighted(page, link, "dieciséis a diecinueve años", 38)
         if question.startswith("¿"):
             page.screenshot(path=str(SHOTS / "chat-viewer.png"), full_page=True)
+
+
+SLOW_REPLY = " ".join(f"palabra{i}" for i in range(200)) + " FIN [1]."
+
+
+@contextmanager
+def _slow_chat_model() -> Iterator[str]:
+    """A stand-in for an OpenAI-compatible server (a generative model cannot run here): it streams
+    SLOW_REPLY a word every 0.1 s, deterministically; its base URL."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # the name http.server calls
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            if not body.get("stream"):
+                reply = {"id": "x", "object": "chat.completion", "created": 0, "model": "lento",
+                         "choices": [{"index": 0, "finish_reason": "stop",
+                                      "message": {"role": "assistant", "content": SLOW_REPLY}}]}  # fmt: skip
+                data = json.dumps(reply).encode()
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            try:
+                for word in SLOW_REPLY.split(" "):
+                    chunk = {
+                        "id": "x",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "lento",
+                        "choices": [{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}],
+                    }
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())  # fmt: skip
+                    self.wfile.flush()
+                    time.sleep(0.1)
+                self.wfile.write(b"data: [DONE]\n\n")
+            except (BrokenPipeError, ConnectionResetError):  # the app stopped listening: Stop was pressed
+                pass
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+
+
+def test_stop_ends_a_streaming_answer(browser, tmp_path_factory):
+    _require_browser()
+    root = _corpus(tmp_path_factory.mktemp("llm-app"), report=False)
+    with _slow_chat_model() as base_url:
+        llm = {"ASSISTANT_LLM__BACKEND": "openai", "ASSISTANT_LLM__BASE_URL": base_url,
+               "ASSISTANT_LLM__MODEL": "lento", "ASSISTANT_LLM__API_KEY": "sk-test"}  # fmt: skip
+        with _running_app(root, llm) as url, _page_at(browser, url) as page:
+            assert page.is_visible("#stop")  # only with a chat model
+            page.fill("#question textarea", "¿Qué pena tiene el delito de trata de personas?")
+            page.press("#question textarea", "Enter")
+            page.wait_for_function("document.querySelector('#chatbot').innerText.includes('palabra20')",
+                                   timeout=60_000)  # fmt: skip
+            page.click("#stop")
+            page.wait_for_timeout(1500)  # what arrived before the click may still be drawn
+            shown = page.inner_text("#chatbot")
+            page.wait_for_timeout(3000)
+            assert page.inner_text("#chatbot") == shown and "FIN" not in shown  # the stream stopped there
+            page.fill("#question textarea", "otra")
+            assert page.is_enabled("#ask")  # and the next question can be asked
