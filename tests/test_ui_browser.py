@@ -265,9 +265,10 @@ def test_every_tab_speaks_one_language_and_shows_no_raw_id(browser, server, lang
     }  # fmt: skip
     ids = [*load_plan(Settings().prompts_dir, "es").targets(), "both", "no_sources", "metric"]
     with _page_at(browser, server, language) as page:
-        for tab in ("chat", "corpus", "draft", "evaluate"):
+        for tab, part in (("chat", "#question"), ("corpus", "#upload"), ("draft", "#draft-generate"),
+                          ("evaluate", "#run-eval")):  # fmt: skip
             page.get_by_role("tab", name=UI[language][tab]).click()
-            page.wait_for_timeout(300)  # the tab's panel is drawn
+            page.wait_for_selector(part, state="visible")  # the tab's panel is drawn
             shown = page.inner_text("body")
             wrong = sorted(t for t in foreign if re.search(rf"(?<!\w){re.escape(t)}(?!\w)", shown))
             raw = sorted(i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown))
