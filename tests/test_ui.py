@@ -187,3 +187,21 @@ def test_evaluation_errors_are_one_line_gradio_errors(index, qa_file, content, m
     with pytest.raises(gr.Error) as raised:
         evaluate(index, str(qa_file), with_baseline=False)
     assert re.fullmatch(message, raised.value.message)  # one line, the error's own message
+
+
+def test_a_quote_missing_from_the_pages_text_layer_opens_the_page_alone_with_a_note(tmp_path):
+    from assistant.ui.viewer import phrase_on_page
+    from tests import pdfs
+
+    law = pdfs.law_pdf(tmp_path / "ley.pdf")
+    on_page_2 = "Con pena privativa de libertad de dieciséis a diecinueve años."
+    assert phrase_on_page(law, 2, on_page_2) and not phrase_on_page(law, 1, on_page_2)
+    assert not phrase_on_page(law, 2, "una frase que no está") and not phrase_on_page(
+        tmp_path / "x.pdf", 1, "a"
+    )
+    chunk = Chunk("c1", "d1", "ley.pdf", "LEY", "law", "es", 2, 2, "Art. 92", "", on_page_2)
+    cited = Citation(1, "c1", "ley.pdf", "LEY", 2, 2, "Art. 92", on_page_2)
+    answer = Answer("q", "a", "fr", False, "extractive", (cited,), hits=(Hit(1, 1.0, chunk),))
+    shown = sources_html(answer, "fr", True, lambda c: False)
+    assert "search=" not in shown and "le texte de la page ne contient pas la citation" in shown
+    assert "search=" in sources_html(answer, "fr", True, lambda c: True)

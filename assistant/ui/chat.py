@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -14,7 +15,7 @@ from assistant.answer.ask import ask_stream
 from assistant.answer.messages import citation_label
 from assistant.draft.transcript import turn
 from assistant.errors import AssistantError
-from assistant.types import DOC_TYPES, Answer, Filters
+from assistant.types import DOC_TYPES, Answer, Citation, Filters
 from assistant.ui.documents import document_names
 from assistant.ui.labels import Label
 from assistant.ui.text import UI, has_viewer, sources_html, viewer_frame
@@ -179,7 +180,19 @@ def respond(
         raise gr.Error(str(exc)) from exc
     assert answer is not None
     history[-1]["content"] = with_references(answer, code)
-    yield history, sources_html(answer, code, viewer), [*past, (answer.query, answer.answer)], answer
+    panel = sources_html(answer, code, viewer, (lambda c: findable(index, c)) if viewer else None)
+    yield history, panel, [*past, (answer.query, answer.answer)], answer
+
+
+def findable(index: Index, citation: Citation) -> bool:
+    """PDF.js will find the citation's phrase on its page (the indexed file's text layer holds it)."""
+    from assistant.ui.text import search_phrase
+    from assistant.ui.viewer import phrase_on_page
+
+    entry = index.manifest.documents.get(citation.file)
+    if entry is None or not entry.source:
+        return False
+    return phrase_on_page(Path(entry.source), citation.page_start, search_phrase(citation.quote))
 
 
 def with_references(answer: Answer, language: str) -> str:

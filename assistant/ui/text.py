@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -12,7 +12,7 @@ from assistant.answer.messages import citation_label
 from assistant.answer.text import split_units
 from assistant.index.manifest import DocumentEntry
 from assistant.language import LANGUAGES
-from assistant.types import Answer, Hit
+from assistant.types import Answer, Citation, Hit
 
 if TYPE_CHECKING:
     from assistant.index import Index
@@ -43,6 +43,7 @@ UI: dict[str, dict[str, str]] = {
         "replaced": "reemplazado",
         "unchanged": "sin cambios",
         "files": "archivos",
+        "not_found": "el texto de la página no contiene la cita: se abre la página sin resaltar",
         "viewer": "Haga clic en una cita para ver su página aquí, con el pasaje resaltado.",
         "no_highlight": "página leída por OCR: el pasaje no se puede resaltar en el PDF",
     },
@@ -73,6 +74,7 @@ UI: dict[str, dict[str, str]] = {
         "replaced": "remplacé",
         "unchanged": "inchangé",
         "files": "fichiers",
+        "not_found": "le texte de la page ne contient pas la citation : la page s'ouvre sans surlignage",
         "viewer": "Cliquez sur une citation pour voir sa page ici, le passage surligné.",
         "no_highlight": "page lue par OCR : le passage ne peut pas être surligné dans le PDF",
     },
@@ -98,6 +100,7 @@ UI: dict[str, dict[str, str]] = {
         "replaced": "replaced",
         "unchanged": "unchanged",
         "files": "files",
+        "not_found": "the page's text does not hold the quote: the page opens without a highlight",
         "viewer": "Click a citation to see its page here, with the passage highlighted.",
         "no_highlight": "page read by OCR: the passage cannot be highlighted in the PDF",
     },
@@ -168,9 +171,15 @@ def _highlight(passage: str, quote_text: str) -> str:
     return out
 
 
-def sources_html(answer: Answer | None, language: str, viewer: bool = False) -> str:
+def sources_html(
+    answer: Answer | None,
+    language: str,
+    viewer: bool = False,
+    findable: Callable[[Citation], bool] | None = None,
+) -> str:
     """One card per citation: label, link to the PDF page (in the viewer beside the answer, the quote
-    highlighted on the page, when PDF.js is served: `viewer`), the passage with the quote highlighted."""
+    highlighted on the page, when PDF.js is served: `viewer`; `findable` says whether the page's text
+    layer holds the quote's phrase — not for OCR'd pages), the passage with the quote highlighted."""
     ui = UI[language]
     if answer is None or not answer.citations:
         return f"<p class='no-sources'>{ui['no_sources']}</p>"
@@ -180,11 +189,13 @@ def sources_html(answer: Answer | None, language: str, viewer: bool = False) -> 
         hit = passages.get(c.chunk_id)
         label = html.escape(citation_label(c, language))
         passage = _highlight(hit.chunk.text, c.quote) if hit else html.escape(c.quote)
+        found = not c.ocr and (findable is None or findable(c))
         if viewer:
-            link, target = viewer_link(c.file, c.page_start, c.quote, not c.ocr), VIEWER_FRAME
+            link, target = viewer_link(c.file, c.page_start, c.quote, found), VIEWER_FRAME
         else:
             link, target = pdf_link(c.file, c.page_start), "_blank"
-        note = f" <small class='no-highlight'>({ui['no_highlight']})</small>" if viewer and c.ocr else ""
+        reason = ui["no_highlight"] if c.ocr else ui["not_found"]
+        note = f" <small class='no-highlight'>({reason})</small>" if viewer and not found else ""
         cards.append(
             f"<details class='source' id='source-{c.n}' open><summary>[{c.n}] {label}</summary>"
             f"<p><a class='pdf-link' href='{html.escape(link)}' target='{target}' rel='noopener'>"
