@@ -4,10 +4,12 @@ reports and documents. The CLI's `--json`, the app's JSON API and evaluation rec
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.index.manifest import DocumentEntry
 from assistant.types import Answer, FileReport, Hit
+
+if TYPE_CHECKING:
+    from assistant.index.manifest import DocumentEntry
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
