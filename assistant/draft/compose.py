@@ -83,7 +83,7 @@ def draft_part(
     registry.quoted |= seen
     if not quotes:
         return DraftPart(sub.title, (), gap=True)
-    cited = [registry.citations[c] for c in seen]
+    cited = sorted((registry.citations[c] for c in seen), key=lambda c: c.n)  # in citation order, every run
     return DraftPart(sub.title, (*(facts or [overview(cited, language)]), *quotes), gap=False)
 
 

@@ -130,16 +130,17 @@ class SubjectTest:
         return sum(w for t, w in weights.items() if t in present) / total >= SHARE_FLOOR
 
     def _question_weights(self, sub_id: str, index: int) -> dict[str, float]:
-        plan = self.plans.get("es")
-        key = f"{sub_id}:{index}"
-        if plan is None:
-            return {}
-        if key not in self._weights:
-            subs = {s.id: s for section in plan.sections.values() for s in section.subheadings}
-            spread = Counter(t for s in subs.values() for t in {w for q in s.questions for w in tokenize(q)})
-            questions = subs[sub_id].questions if sub_id in subs else ()
-            words = tokenize(questions[index]) if index < len(questions) else []
-            self._weights[key] = {
-                t: math.log(len(subs) / spread[t]) for t in dict.fromkeys(words) if t not in QUESTION_WORDS
-            }
-        return self._weights[key]
+        """The Spanish question's content stems, each weighted log(sub-headings / sub-headings asking it);
+        computed for every question of the plan on first use."""
+        if not self._weights and "es" in self.plans:
+            subs = [s for section in self.plans["es"].sections.values() for s in section.subheadings]
+            asked = {s.id: [tokenize(q) for q in s.questions] for s in subs}
+            spread = Counter(t for questions in asked.values() for t in {w for q in questions for w in q})
+            for sid, questions in asked.items():
+                for i, words in enumerate(questions):
+                    self._weights[f"{sid}:{i}"] = {
+                        t: math.log(len(subs) / spread[t])
+                        for t in dict.fromkeys(words)
+                        if t not in QUESTION_WORDS
+                    }
+        return self._weights.get(f"{sub_id}:{index}", {})

@@ -107,9 +107,12 @@ def situation_index(index: Index) -> SituationIndex:
 
 def warm(index: Index, progress: bool = False) -> int:
     """Build the lexicon for this index now (after an ingest), with a progress bar over the descriptions
-    not yet embedded, so the first question does not wait for it. Returns the articles it describes."""
+    not yet embedded, so the first question does not wait for it. Returns the articles it describes (0:
+    the lexicon is switched off, or nothing is indexed)."""
     from tqdm import tqdm
 
+    if not index.settings.retrieval.situations or not index.exists():
+        return 0
     embedder = index.embedder
     bar = tqdm(desc="situation lexicon", unit="text", disable=not progress, leave=False)
     embedder.on_batch = bar.update
@@ -126,8 +129,7 @@ def ingest_and_warm(index: Index, paths: Sequence[Path], progress: bool = False)
     from assistant.index.write import ingest_paths
 
     reports = ingest_paths(index, list(paths), progress=progress)
-    if index.settings.retrieval.situations and index.exists():
-        warm(index, progress)
+    warm(index, progress)
     return reports
 
 

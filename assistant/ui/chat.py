@@ -56,9 +56,8 @@ class ChatTab:
     files: gr.CheckboxGroup  # the documents searched: the documents tab keeps them in step with the index
     labels: list[Label]
     saved: Any  # gr.BrowserState: the conversation the browser keeps
-    restored: list[
-        Any
-    ]  # what `restore` fills when the page loads: chatbot, turns, records, documents searched
+    # what `restore` fills when the page loads: chatbot, turns, records, documents searched
+    restored: list[Any]
 
 
 def chat_tab(index: Index, chat: BaseChatModel | None, lang: gr.State) -> ChatTab:

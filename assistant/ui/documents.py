@@ -105,7 +105,7 @@ def ingest_uploads(
             raise gr.Error(str(exc)) from exc
         lines += [file_result(r, code) for r in reports]
         yield "\n".join(lines), gr.update(), gr.update(), gr.update()
-    if kept and settings.retrieval.situations and index.exists():
+    if kept:
         warm(index, progress=True)
     names = document_names(index)
     yield (
