@@ -110,6 +110,7 @@ class FileReport:
     ocr_pages: int = 0  # pages whose text was read by OCR
     tables: int = 0  # tables found and kept as their own chunks
     warnings: tuple[str, ...] = ()  # what was ingested with a caveat ("3 of 42 pages have unreadable text")
+    pending: int = 0  # chunks still waiting for their vector when the report was made
     seconds: dict[str, float] = field(default_factory=dict)
 
 

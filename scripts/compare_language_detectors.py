@@ -36,33 +36,59 @@ OUT = ROOT / "evals" / "results" / "language-detectors.json"
 PDF_DIRS = [ROOT.parent / "shared" / f"corpus-{name}" for name in ("real", "reports")] + [ROOT / "corpus"]
 _LANG = re.compile(r"lang\s*[=:]\s*(es|fr|en)\b")
 PROBES = {  # short questions as typed in a hurry: few function words, accents sometimes dropped
-    "es": ["Multa minima?", "Pena por trata de personas", "Quién juzga la trata?",
-           "Minería ilegal: sanciones", "Plazo de prescripción?", "Derechos de la naturaleza",
-           "Consulta previa obligatoria?", "Mercurio en peces, niveles?"],
-    "fr": ["Amende minimale ?", "Traite des êtres humains : peines", "Qui juge la traite ?",
-           "Orpaillage illégal, sanctions ?", "Délai de prescription ?", "Droits de la nature",
-           "Consultation préalable obligatoire ?", "Mercure dans les poissons ?"],
-    "en": ["Minimum fine?", "Human trafficking: penalties", "Who judges trafficking?",
-           "Illegal mining sanctions", "Statute of limitations?", "Rights of nature",
-           "Is prior consultation binding?", "Mercury levels in fish?"],
+    "es": [
+        "Multa minima?",
+        "Pena por trata de personas",
+        "Quién juzga la trata?",
+        "Minería ilegal: sanciones",
+        "Plazo de prescripción?",
+        "Derechos de la naturaleza",
+        "Consulta previa obligatoria?",
+        "Mercurio en peces, niveles?",
+    ],
+    "fr": [
+        "Amende minimale ?",
+        "Traite des êtres humains : peines",
+        "Qui juge la traite ?",
+        "Orpaillage illégal, sanctions ?",
+        "Délai de prescription ?",
+        "Droits de la nature",
+        "Consultation préalable obligatoire ?",
+        "Mercure dans les poissons ?",
+    ],
+    "en": [
+        "Minimum fine?",
+        "Human trafficking: penalties",
+        "Who judges trafficking?",
+        "Illegal mining sanctions",
+        "Statute of limitations?",
+        "Rights of nature",
+        "Is prior consultation binding?",
+        "Mercury levels in fish?",
+    ],
 }
 
 # --- Retired, kept here only as the measurement's baselines (faithful copies of the removed code) ---
 # assistant.query.detect_query_language: for questions.
 _Q_WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœüÿ']+")
 _Q_HINTS = {
-    "es": frozenset("el la los las de del y en que qué cuál cuáles es son por para una con cómo cuánto "
-                    "cuántos se su sus pena delito ley según sobre ".split()),
-    "fr": frozenset("le la les des du de est que quel quelle quels quelles une pour qui dans sur au aux ce "
-                    "peine loi selon est-ce qu'est-ce et sont chaque elle il ils avec pas ou fait peut être "
-                    .split()),
+    "es": frozenset(
+        "el la los las de del y en que qué cuál cuáles es son por para una con cómo cuánto "
+        "cuántos se su sus pena delito ley según sobre ".split()
+    ),
+    "fr": frozenset(
+        "le la les des du de est que quel quelle quels quelles une pour qui dans sur au aux ce "
+        "peine loi selon est-ce qu'est-ce et sont chaque elle il ils avec pas ou fait peut être ".split()
+    ),
     "en": frozenset("the of and is are what which who how does for to in on a an under law penalty".split()),
 }
 # assistant.ingest.describe.detect_language: for a document's text.
 _D_WORD = re.compile(r"[a-záéíóúñàâçèêëîïôûœü']+")
-_D_STOPWORDS = {"es": set("el la los las de del que y en por con para una se su".split()),
-                "fr": set("le la les des du de et en est une pour que qui dans sur".split()),
-                "en": set("the of and to in is that for with on are by this be".split())}
+_D_STOPWORDS = {
+    "es": set("el la los las de del que y en por con para una se su".split()),
+    "fr": set("le la les des du de et en est une pour que qui dans sur".split()),
+    "en": set("the of and to in is that for with on are by this be".split()),
+}
 
 
 def retired_query_language(question: str) -> str:
@@ -85,6 +111,8 @@ def retired_document_language(text: str) -> str:
     counts = Counter(_D_WORD.findall(text.lower()[:20000]))
     scores = {lang: sum(counts[w] for w in words) for lang, words in _D_STOPWORDS.items()}
     return max(scores, key=lambda lang: scores[lang])
+
+
 # --- end of the retired baselines ---
 
 
@@ -98,8 +126,11 @@ def lingua_low(text: str) -> str:
 
 
 DETECTORS: dict[str, Callable[[str], str]] = {
-    "language.detect_language (product)": detect_language, "lingua low accuracy": lingua_low,
-    "retired query detector": retired_query_language, "retired document detector": retired_document_language}
+    "language.detect_language (product)": detect_language,
+    "lingua low accuracy": lingua_low,
+    "retired query detector": retired_query_language,
+    "retired document detector": retired_document_language,
+}
 
 
 def load_document(pdf: Path, default: str) -> dict:
@@ -114,9 +145,15 @@ def load_document(pdf: Path, default: str) -> dict:
         lang, label_from = match.group(1), "pdf keyword"
     elif source.exists() and (match := _LANG.search(source.read_text(encoding="utf-8")[:2000])):
         lang, label_from = match.group(1), f"src/{source.name}"
-    return {"file": pdf.name, "lang": lang, "label_from": label_from, "parsed_lang": info.language,
-            "pages": info.pages, "body": " ".join(line.text for line in lines[:4000]),
-            "chunks": [c.text for c in chunks]}
+    return {
+        "file": pdf.name,
+        "lang": lang,
+        "label_from": label_from,
+        "parsed_lang": info.language,
+        "pages": info.pages,
+        "body": " ".join(line.text for line in lines[:4000]),
+        "chunks": [c.text for c in chunks],
+    }
 
 
 def score(detect: Callable[[str], str], items: list[tuple[str, str, dict]]) -> tuple[dict, list[dict]]:
@@ -125,42 +162,76 @@ def score(detect: Callable[[str], str], items: list[tuple[str, str, dict]]) -> t
     predicted = [detect(text) for text, _, _ in items]
     result: dict = {"seconds_per_call": (time.perf_counter() - start) / max(len(items), 1)}
     for lang in ("overall", *LANGUAGES):
-        hits = [label == p for (_, label, _), p in zip(items, predicted, strict=True)
-                if lang in ("overall", label)]
+        hits = [
+            label == p
+            for (_, label, _), p in zip(items, predicted, strict=True)
+            if lang in ("overall", label)
+        ]
         if hits:
             result[lang] = {"correct": sum(hits), "total": len(hits), "accuracy": sum(hits) / len(hits)}
-    wrong = [meta | {"lang": label, "predicted": p}
-             for (_, label, meta), p in zip(items, predicted, strict=True) if p != label]
+    wrong = [
+        meta | {"lang": label, "predicted": p}
+        for (_, label, meta), p in zip(items, predicted, strict=True)
+        if p != label
+    ]
     return result, wrong
 
 
 def main() -> None:
     parser = ArgumentParser(description=__doc__, formatter_class=RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", type=Path, nargs="+", help="JSONL files with 'question' and 'lang'",
-                        default=sorted((ROOT / "evals" / "datasets").glob("*.jsonl")))
-    parser.add_argument("--pdf", type=Path, nargs="+", default=[d for d in PDF_DIRS if d.is_dir()],
-                        help="PDF files or folders of PDFs (default: those of the three corpora present)")
-    parser.add_argument("--default-lang", choices=LANGUAGES, default="es",
-                        help="language of a PDF with neither a lang keyword nor a src/*.md")
+    parser.add_argument(
+        "--datasets",
+        type=Path,
+        nargs="+",
+        help="JSONL files with 'question' and 'lang'",
+        default=sorted((ROOT / "evals" / "datasets").glob("*.jsonl")),
+    )
+    parser.add_argument(
+        "--pdf",
+        type=Path,
+        nargs="+",
+        default=[d for d in PDF_DIRS if d.is_dir()],
+        help="PDF files or folders of PDFs (default: those of the three corpora present)",
+    )
+    parser.add_argument(
+        "--default-lang",
+        choices=LANGUAGES,
+        default="es",
+        help="language of a PDF with neither a lang keyword nor a src/*.md",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results (default: %(default)s)")
     args = parser.parse_args()
 
-    questions = [json.loads(line) | {"dataset": path.name} for path in args.datasets
-                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line) | {"dataset": path.name}
+        for path in args.datasets
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     pdfs = [p for path in args.pdf for p in (sorted(path.glob("*.pdf")) if path.is_dir() else [path])]
     documents = [load_document(pdf, args.default_lang) for pdf in pdfs]
     sets = {  # (text, label, what a misclassified item shows)
-        "questions": [(q["question"], q["lang"], {k: q[k] for k in ("id", "dataset", "question")})
-                      for q in questions],
+        "questions": [
+            (q["question"], q["lang"], {k: q[k] for k in ("id", "dataset", "question")}) for q in questions
+        ],
         "probes": [(text, lang, {"probe": text}) for lang, texts in PROBES.items() for text in texts],
-        "chunks": [(text, d["lang"], {"file": d["file"], "text": text[:200]})
-                   for d in documents for text in d["chunks"]],
+        "chunks": [
+            (text, d["lang"], {"file": d["file"], "text": text[:200]})
+            for d in documents
+            for text in d["chunks"]
+        ],
         "documents": [(d["body"], d["lang"], {"file": d["file"]}) for d in documents],
     }
-    results: dict = {"datasets": [str(p) for p in args.datasets], "pdf": [str(p) for p in args.pdf],
-                     "probes": PROBES, "detectors": {},
-                     "documents": [{k: v for k, v in d.items() if k not in ("body", "chunks")}
-                                   | {"chunks": len(d["chunks"])} for d in documents]}
+    results: dict = {
+        "datasets": [str(p) for p in args.datasets],
+        "pdf": [str(p) for p in args.pdf],
+        "probes": PROBES,
+        "detectors": {},
+        "documents": [
+            {k: v for k, v in d.items() if k not in ("body", "chunks")} | {"chunks": len(d["chunks"])}
+            for d in documents
+        ],
+    }
     columns = [("questions", x) for x in ("overall", *LANGUAGES)] + [(k, "overall") for k in list(sets)[1:]]
     print(f"{'':36}", *(f"{x if x != 'overall' else k:>9}" for k, x in columns), " µs/call:", *sets)
     for name, detect in DETECTORS.items():
@@ -171,8 +242,12 @@ def main() -> None:
             entry[kind], entry[f"misclassified_{kind}"] = score(detect, items)
         results["detectors"][name] = entry
         cells = [f"{r['correct']}/{r['total']}" if (r := entry[k].get(x)) else "-" for k, x in columns]
-        print(f"{name:36}", *(f"{c:>9}" for c in cells), " µs/call:",
-              *(f"{entry[k]['seconds_per_call'] * 1e6:.1f}" for k in sets))
+        print(
+            f"{name:36}",
+            *(f"{c:>9}" for c in cells),
+            " µs/call:",
+            *(f"{entry[k]['seconds_per_call'] * 1e6:.1f}" for k in sets),
+        )
         for kind in sets:
             for item in entry[f"misclassified_{kind}"]:
                 print(f"    {kind}: {item}")

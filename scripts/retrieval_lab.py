@@ -40,6 +40,8 @@ from assistant.settings import Settings
 from assistant.types import Filters
 
 DEPTH = 50
+
+
 def clauses(text: str) -> list[str]:
     """Query decomposition: the question's sentences and clauses of four words or more."""
     parts = [p.strip() for p in re.split(r"(?<=[.?!;])\s+|\s*[¿?]\s*", text) if p.strip()]
@@ -48,7 +50,8 @@ def clauses(text: str) -> list[str]:
 
 def collect(dataset: Path, index_dir: Path, out: Path) -> None:
     index = Index(Settings(index_dir=index_dir))
-    lexicon = situation_index(index)
+    lexicon = situation_index(index, compute=True)
+    assert lexicon is not None
     rows = []
     for q in load_questions(dataset):
         plan = plan_query(q.question)
@@ -77,7 +80,7 @@ def collect(dataset: Path, index_dir: Path, out: Path) -> None:
         rows.append({"q": q.model_dump(), "plan": about, "lists": lists, "vectors": vectors})
         print(q.id, file=sys.stderr)
     ids = sorted({c for row in rows for ids in row["lists"].values() for c in ids})
-    raw = index.store.vectors.get(ids=ids, include=["embeddings"])
+    raw = index.store.collection.get(ids=ids, include=["embeddings"])
     pairs = zip(raw["ids"], raw["embeddings"], strict=True)
     matrix = {cid: np.asarray(v, dtype=np.float32) for cid, v in pairs}
     data = {
@@ -89,8 +92,8 @@ def collect(dataset: Path, index_dir: Path, out: Path) -> None:
 
 
 def _dense(index: Index, vector: list[float]) -> list[str]:
-    found = index.store.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=DEPTH)
-    return [doc.metadata["chunk_id"] for doc, _ in found]
+    found = index.store.collection.query(query_embeddings=[vector], n_results=DEPTH, include=["metadatas"])
+    return [meta["chunk_id"] for meta in found["metadatas"][0] if meta.get("dense", True)]
 
 
 Weights = Callable[[str, str], float]  # (list name, question language) -> weight in the fusion

@@ -1,10 +1,11 @@
 """Run by tests/test_crash.py in a child process: ingest the given files into the given index and
 SIGKILL this process at a named point (`python tests/crash_child.py POINT INDEX_DIR FILE...`).
 
-The points are real places in the ingestion (patched here, not hooks in the product): after embedding,
+The points are real places in the ingestion (patched here, not hooks in the product). Words first:
 after the second of several Chroma batches, after all chunks are stored but before the manifest, with the
 new manifest written to its temporary file but not renamed, after the manifest is committed (before the
-old version's chunks are deleted), and in the middle of saving the lexical index."""
+old version's chunks are deleted), in the middle of saving the lexical index. Then vectors: after a batch
+of vectors is computed but before it is stored, and after the second batch is stored and committed."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ import signal
 import sys
 from pathlib import Path
 
-from assistant.index import Index, lexical, manifest
+from assistant.index import Index, lexical, manifest, write
 from assistant.index.embed import CachedEmbeddings
 from assistant.index.store import Store
-from assistant.index.write import ingest_paths
 from assistant.testing import hash_settings
 
 BATCH = 4  # chunks per Chroma request, so a document takes several
@@ -42,28 +42,33 @@ def after(cls: type, name: str, times: int = 1) -> None:
 
 
 def arm(point: str) -> None:
-    original_add = Store.add
+    original_put = Store.put
+    write.VECTOR_BATCH = BATCH
 
-    def small_batches(self: Store, chunks: list, batch: int = BATCH, on_batch: object = None) -> None:
-        original_add(self, chunks, BATCH, on_batch)  # type: ignore[arg-type]
+    def small_batches(self: Store, chunks: list, vectors: list, _: int = 0, on_batch: object = None) -> None:
+        original_put(self, chunks, vectors, BATCH, on_batch)  # type: ignore[arg-type]
 
-    Store.add = small_batches  # type: ignore[method-assign]
+    Store.put = small_batches  # type: ignore[method-assign]
     if point == "embedded":
         after(CachedEmbeddings, "embed_documents")
     elif point == "mid-store":
         seen = [0]
 
-        def counting(self: Store, chunks: list, batch: int = BATCH, on_batch: object = None) -> None:
+        def counting(self: Store, chunks: list, vectors: list, _: int = 0, on_batch: object = None) -> None:
             def tick(n: int) -> None:
                 seen[0] += 1
                 if seen[0] == 2:
                     die()
 
-            original_add(self, chunks, BATCH, tick)
+            original_put(self, chunks, vectors, BATCH, tick)
 
-        Store.add = counting  # type: ignore[method-assign]
+        Store.put = counting  # type: ignore[method-assign]
     elif point == "stored":
-        after(Store, "add")
+        after(Store, "put")
+    elif point == "vectors-stored":  # the two files' chunks, then two batches of vectors
+        after(Store, "put", times=4)
+    elif point == "vectors-committed":  # the two files' entries, then the first batch of vectors
+        after(Index, "commit", times=3)
     elif point == "manifest-tmp":
         manifest.os.replace = lambda *a, **k: die()  # type: ignore[attr-defined,assignment]
     elif point == "committed":
@@ -82,7 +87,9 @@ def arm(point: str) -> None:
 def main() -> None:
     point, index_dir, *files = sys.argv[1:]
     arm(point)
-    reports = ingest_paths(Index(hash_settings(Path(index_dir))), [Path(f) for f in files], progress=False)
+    reports = write.ingest_paths(
+        Index(hash_settings(Path(index_dir))), [Path(f) for f in files], progress=False
+    )
     print(" ".join(f"{r.file}:{r.status}" for r in reports))
 
 

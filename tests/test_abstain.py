@@ -144,7 +144,6 @@ def test_ask_decides_on_exactly_the_signals_training_computes(index, law, report
     assert seen and seen[0].vector() == prepare(index, question, (), None, None).signals.vector()
 
 
-
 def test_below_the_coverage_floor_a_question_is_off_topic_whatever_the_model_says():
     model, _ = train(_examples(), max_false=0.05, floor=0.15)
     assert "off topic" in decide(model, _signals(coverage=0.1, missing_weight=0.15))

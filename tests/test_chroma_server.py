@@ -102,9 +102,8 @@ def test_removal_and_crash_leftovers_stay_consistent_with_the_server(served, law
     assert all(h.chunk.file == "ley-prueba.pdf" for h in search(index, "minería ilegal mercurio", k=10))
     # what a crashed ingest leaves on the server: stored chunks that no manifest entry lists
     stored = index.store.chunks()
-    index.store.add(
-        [dataclasses.replace(c, chunk_id=f"huerfano-{c.chunk_id}", file="huerfano.pdf") for c in stored]
-    )
+    orphans = [dataclasses.replace(c, chunk_id=f"huerfano-{c.chunk_id}", file="huerfano.pdf") for c in stored]
+    index.store.put(orphans, [None] * len(orphans))
     assert _server_count(served) == 2 * len(index.known_ids())
     assert all(h.chunk.file == "ley-prueba.pdf" for h in search(Index(served), "trata de personas", k=20))
     ingest_paths(Index(served), [law], progress=False)  # the next writer cleans up

@@ -373,3 +373,24 @@ def test_output_cut_short_by_its_reader_ends_quietly(env, capsys):
     assert head.startswith(b'{\n "query": "trata de personas"') and len(head) == 400
     assert err.decode() == "", err.decode()  # no "Exception ignored", no BrokenPipeError traceback
     assert child.returncode == BROKEN_PIPE
+
+
+def test_ingest_reports_when_searchable_then_computes_the_vectors(env, law, capsys):
+    assert main(["ingest", str(law), "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "ley-prueba.pdf" in out and "Searchable now by their words; computing" in err
+    index = Index(hash_settings(env / "index"))
+    assert not index.waiting()  # the same command went on to compute them
+
+
+def test_docs_and_search_say_which_documents_wait_for_vectors(env, law, capsys):
+    ingest_paths(Index(hash_settings(env / "index")), [law], progress=False, vectors=False)
+    assert main(["docs"]) == 0
+    assert "dense 0/" in capsys.readouterr().out
+    assert main(["search", "trata de personas", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["hits"] and found["notes"][0].startswith("ley-prueba.pdf: dense 0/")
+    assert main(["ingest", str(law), "--wait", "--json"]) == 0  # unchanged, and its vectors finished
+    assert json.loads(capsys.readouterr().out)[0]["pending"] == 0
+    assert main(["search", "trata de personas", "--json"]) == 0
+    assert "notes" not in json.loads(capsys.readouterr().out)

@@ -1,6 +1,8 @@
-"""Crash safety: an ingestion process killed with SIGKILL at six points mid-document leaves an index
-whose manifest, vectors and lexical index agree (no partial document is searchable), and running the
-ingestion again completes and leaves nothing behind."""
+"""Crash safety: an ingestion process killed with SIGKILL at eight points, five while a document's words
+are stored and three while its vectors are computed, leaves an index whose manifest, store and lexical
+index agree: every document is either whole and searchable by its words (with some or all of its
+vectors, never claiming one it lacks) or absent; running the ingestion again completes it and leaves
+nothing behind."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from assistant.search import search
 from tests import pdfs
 
 CHILD = Path(__file__).with_name("crash_child.py")
-POINTS = ["embedded", "mid-store", "stored", "manifest-tmp", "committed", "lexical"]
+POINTS = ["mid-store", "stored", "manifest-tmp", "committed", "lexical", "embedded", "vectors-stored",
+          "vectors-committed"]  # fmt: skip
 QUESTIONS = ["pena privativa de libertad", "trata de personas", "minería ilegal mercurio", "reparación"]
 
 
@@ -43,6 +46,8 @@ def check_consistent(index: Index) -> None:
     known = index.known_ids()
     for entry in index.manifest.documents.values():
         assert index.store.ids_of(entry.file, entry.doc_id) >= set(entry.chunk_ids), entry.file
+        # a chunk the manifest counts as embedded has its vector (the count may lag, never lead)
+        assert len(index.store.waiting(entry.file, entry.doc_id)) <= entry.pending, entry.file
     assert set(index.lexical.ids) == known
     for question in QUESTIONS:
         assert {h.chunk.chunk_id for h in search(index, question, k=20)} <= known
@@ -68,6 +73,11 @@ def test_sigkill_mid_ingest_leaves_a_consistent_index_and_a_rerun_completes(poin
         file_digest(changed.read_bytes()) if committed else before["ley-larga.pdf"]
     )
     check_consistent(after)
+    if committed:  # the new version is searchable by its words, whatever its vectors
+        found = search(after, "pena del artículo 7", k=5, mode="lexical")
+        assert any("trece a dieciséis" in h.chunk.text for h in found)
+    if POINTS.index(point) >= POINTS.index("embedded"):
+        assert after.waiting(), "killed while computing vectors: some must still be missing"
 
     rerun = subprocess.run([*args[:2], "none", *args[3:]], capture_output=True, text=True, timeout=300,
                            cwd=CHILD.parents[1], env={**os.environ})  # fmt: skip
@@ -78,4 +88,5 @@ def test_sigkill_mid_ingest_leaves_a_consistent_index_and_a_rerun_completes(poin
     assert set(final.manifest.documents) == {"ley-prueba.pdf", "ley-larga.pdf", "informe.pdf"}
     for entry in final.manifest.documents.values():
         assert len(final.store.ids_of(entry.file)) == len(entry.chunk_ids)
+        assert entry.pending == 0 and not final.store.waiting(entry.file, entry.doc_id), entry.file
     assert any("trece a dieciséis" in h.chunk.text for h in search(final, "pena del artículo 7", k=5))

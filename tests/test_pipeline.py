@@ -30,9 +30,9 @@ def test_ingest_stores_chunks_with_metadata(index, law, report):
     )
     assert "Registro Oficial Suplemento 599" in top.reform_notes[0]
     # vectors always come from our embedder: Chroma's default embedding function would download a model
-    function = index.store.vectors._collection.configuration_json["embedding_function"]
+    function = index.store.collection.configuration_json["embedding_function"]
     assert function in (None, {"type": "legacy"})  # "legacy": the client supplies vectors; never "default"
-    assert index.store.vectors._collection.configuration_json["hnsw"]["ef_search"] == 1000
+    assert index.store.collection.configuration_json["hnsw"]["ef_search"] == 1000
 
 
 def test_reingesting_an_unchanged_file_does_nothing(index, law):
@@ -79,13 +79,13 @@ def test_a_store_failure_rolls_back_the_new_chunks(index, law, monkeypatch):
         raise RuntimeError("disk full")
 
     fresh = Index(index.settings)
-    original_add = fresh.store.add
+    original_put = fresh.store.put
 
-    def add_then_fail(chunks, **kwargs):
-        original_add(chunks[:3])
+    def put_then_fail(chunks, vectors, **kwargs):
+        original_put(chunks[:3], vectors[:3])
         boom()
 
-    monkeypatch.setattr(fresh.store, "add", add_then_fail)
+    monkeypatch.setattr(fresh.store, "put", put_then_fail)
     with pytest.raises(RuntimeError):
         ingest_paths(fresh, [law], progress=False)
     assert Index(index.settings).store.count() == before
@@ -187,3 +187,64 @@ def test_a_second_process_writing_the_same_index_is_refused_with_a_reason(index,
     reports = ingest_paths(index, [pdfs.report_pdf(tmp_path / "informe.pdf")], progress=False)
     assert reports[0].status == "ingested"  # the lock died with its holder
     assert set(index.manifest.documents) == {"ley-prueba.pdf", "informe.pdf"}
+
+
+def test_a_document_is_searchable_by_its_words_before_its_vectors(index, law):
+    from assistant.index.write import embed_waiting
+    from assistant.search import search, vector_notes
+
+    [report] = ingest_paths(index, [law], progress=False, vectors=False)
+    entry = index.manifest.documents["ley-prueba.pdf"]
+    assert report.pending == entry.pending == len(entry.chunk_ids) > 0
+    assert "Art. 92" in [h.chunk.article for h in search(index, "trata de personas", k=5, mode="lexical")]
+    assert any(h.chunk.article == "Art. 92" for h in search(index, "trata de personas", k=5))
+    assert search(index, "trata de personas", k=5, mode="dense") == []  # placeholders are never hits
+    assert vector_notes(index) == [
+        f"ley-prueba.pdf: dense 0/{len(entry.chunk_ids)}; its other chunks are found by their words until "
+        "their vectors are computed"
+    ]
+    assert embed_waiting(index, progress=False) == len(entry.chunk_ids)
+    assert index.manifest.documents["ley-prueba.pdf"].pending == 0 and vector_notes(index) == []
+    dense = search(index, "Sanción para el delito de trata de personas", k=3, mode="dense")
+    assert dense[0].chunk.article == "Art. 92"
+    again = Index(index.settings)  # what was counted was saved
+    assert not again.waiting() and not again.store.waiting("ley-prueba.pdf", entry.doc_id)
+
+
+def test_vectors_are_computed_batch_by_batch_and_stop_between_batches(index, law, monkeypatch):
+    import threading
+
+    from assistant.index import write
+
+    ingest_paths(index, [law], progress=False, vectors=False)
+    total = index.manifest.documents["ley-prueba.pdf"].pending
+    monkeypatch.setattr(write, "VECTOR_BATCH", 2)
+    stop = threading.Event()
+    computed = index.embedder.embed_documents
+
+    def one_batch_then_stop(texts):
+        stop.set()
+        return computed(texts)
+
+    monkeypatch.setattr(index.embedder, "embed_documents", one_batch_then_stop)
+    assert write.embed_waiting(index, progress=False, stop=stop) == 2
+    assert index.manifest.documents["ley-prueba.pdf"].pending == total - 2
+    assert (
+        len(index.store.waiting("ley-prueba.pdf", index.manifest.documents["ley-prueba.pdf"].doc_id))
+        == total - 2
+    )
+
+
+def test_a_document_removed_while_its_vectors_are_computed_is_left_alone(index, law, monkeypatch):
+    from assistant.index import write
+
+    ingest_paths(index, [law], progress=False, vectors=False)
+    computed = index.embedder.embed_documents
+
+    def removed_meanwhile(texts):
+        remove_documents(index, ["ley-prueba.pdf"])
+        return computed(texts)
+
+    monkeypatch.setattr(index.embedder, "embed_documents", removed_meanwhile)
+    assert write.embed_waiting(index, progress=False) == 0
+    assert not index.manifest.documents and index.store.count() == 0

@@ -22,9 +22,9 @@ from assistant.answer.prompts import answer_messages, translate_messages
 from assistant.answer.support import Checked, Similarity, ToSpanish, best_unit, check_answer
 from assistant.errors import InvalidQuestionError
 from assistant.language import detect_language, tokenize
-from assistant.search import search
+from assistant.search import search, vector_notes
 from assistant.search.plan import QueryPlan, plan_query
-from assistant.search.situations import situation_index
+from assistant.search.situations import described
 from assistant.search.translate import gist, translate
 from assistant.settings import MAX_QUESTION_CHARS
 from assistant.types import Answer, Citation, Filters, Hit
@@ -98,7 +98,7 @@ def descriptions(index: Index) -> Described:
     """The situation lexicon's descriptions of a chunk's article (none when the lexicon is off)."""
     if not index.settings.retrieval.situations:
         return lambda chunk_id: ""
-    return situation_index(index).described
+    return described(index)
 
 
 def abstention(index: Index, prepared: Prepared) -> str:
@@ -133,7 +133,24 @@ def ask_stream(
     filters: Filters | None = None,
 ) -> Iterator[str | Answer]:
     """Text pieces as they are produced, then the checked `Answer` (its text may differ from the
-    streamed one: invalid citations removed, unsupported sentences marked)."""
+    streamed one: invalid citations removed, unsupported sentences marked; its notes say which
+    documents dense search could not see whole yet)."""
+    notes = tuple(vector_notes(index))
+    for part in _ask_stream(index, question, history, chat, filters):
+        yield (
+            dataclasses.replace(part, notes=(*part.notes, *notes))
+            if notes and isinstance(part, Answer)
+            else part
+        )
+
+
+def _ask_stream(
+    index: Index,
+    question: str,
+    history: Sequence[Turn],
+    chat: BaseChatModel | None,
+    filters: Filters | None,
+) -> Iterator[str | Answer]:
     prepared = prepare(index, question, history, chat, filters)
     language, standalone, terms, hits = prepared.language, prepared.standalone, prepared.terms, prepared.hits
     settings = index.settings.answer

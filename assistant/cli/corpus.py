@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from assistant.cli.common import open_index, print_reports
 from assistant.contract import document_json, hit_json
 from assistant.settings import Settings
-from assistant.types import DOC_TYPES, SEARCH_MODES, Filters, Hit
+from assistant.types import DOC_TYPES, SEARCH_MODES, FileReport, Filters, Hit
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ingest", parents=[common], help="add or update PDFs (files or folders)")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="report only when every vector is computed (default: report as soon as the files are "
+        "searchable by their words, then compute the vectors with a progress bar; Ctrl-C then loses "
+        "nothing, and the next ingest finishes them)",
+    )
     p.add_argument(
         "--ocr",
         choices=("auto", "off", "force"),
@@ -59,9 +67,31 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.ocr:
         settings.ocr.mode = args.ocr
     progress = not (args.no_progress or args.json)
-    reports = ingest_and_warm(open_index(settings), args.paths, progress=progress)
-    print_reports(reports, args.json)
-    return 1 if any(r.status == "failed" for r in reports) else 0
+    index = open_index(settings)
+    if args.wait:
+        reports = ingest_and_warm(index, args.paths, progress=progress)
+        print_reports(reports, args.json)
+        return 1 if any(r.status == "failed" for r in reports) else 0
+    shown: list[FileReport] = []
+
+    def searchable(reports: list[FileReport]) -> None:
+        shown.extend(reports)
+        print_reports(reports, args.json)
+        pending = sum(d.pending for d in index.waiting().values())
+        if pending:
+            print(f"Searchable now by their words; computing {pending} vectors for dense search "
+                  "(each batch is searchable as it is stored). Ctrl-C stops safely: the next "
+                  "'assistant ingest' finishes them.", file=sys.stderr, flush=True)  # fmt: skip
+
+    try:
+        ingest_and_warm(index, args.paths, progress=progress, searchable=searchable)
+    except KeyboardInterrupt:
+        if not shown:
+            raise
+        left = sum(d.pending for d in index.waiting().values())
+        print(f"stopped: {left} vectors still to compute; the documents are searchable by their words, "
+              "and the next 'assistant ingest' finishes them", file=sys.stderr)  # fmt: skip
+    return 1 if any(r.status == "failed" for r in shown) else 0
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
@@ -79,25 +109,29 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     if not docs:
         print(f"No documents in {settings.index_dir}; run 'assistant ingest corpus/'.")
     for d in docs:
+        dense = f"  dense {d.embedded}/{len(d.chunk_ids)}" if d.pending else ""
         print(
             f"{d.file:44} {d.doc_type:12} {d.language:3} {d.pages:4} p. "
-            f"{len(d.chunk_ids):5} chunks  {d.title[:50]}"
+            f"{len(d.chunk_ids):5} chunks  {d.title[:50]}{dense}"
         )
     return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.search import search
+    from assistant.search import search, vector_notes
 
     index = open_index(settings).require()
     if args.include_repealed:
         settings.retrieval.prefer_current = False
     hits = search(index, args.query, k=args.k, mode=args.mode, filters=Filters.of(args.file, args.doc_type))
+    notes = vector_notes(index)
     if args.json:
-        print(json.dumps({"query": args.query, "hits": [hit_json(h) for h in hits]}, ensure_ascii=False,
-                         indent=1))  # fmt: skip
+        found = {"query": args.query, "hits": [hit_json(h) for h in hits]}
+        print(json.dumps(found | ({"notes": notes} if notes else {}), ensure_ascii=False, indent=1))
     else:
         _print_hits(args.query, hits)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
     return 0
 
 

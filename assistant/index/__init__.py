@@ -116,12 +116,14 @@ class Index:
         which rebuild it, or, with a Chroma server, through another process, which `refresh` notices
         (hashing 100,000 chunk ids on every search cost ~50 ms)."""
         if self._lexical is None:
-            wanted = fingerprint(self.known_ids())
-            folder = self.root / "lexical" / self.collection
-            loaded = LexicalIndex.load(folder)
-            if loaded is None or loaded.fingerprint != wanted:
-                loaded = self.rebuild_lexical()
-            self._lexical = loaded
+            with self.writing:  # not while this process's writer rebuilds it (both would save it)
+                if self._lexical is None:
+                    wanted = fingerprint(self.known_ids())
+                    folder = self.root / "lexical" / self.collection
+                    loaded = LexicalIndex.load(folder)
+                    if loaded is None or loaded.fingerprint != wanted:
+                        loaded = self.rebuild_lexical()
+                    self._lexical = loaded
         return self._lexical
 
     def rebuild_lexical(self) -> LexicalIndex:
@@ -155,6 +157,11 @@ class Index:
     def repealed_chunk_ids(self) -> set[str]:
         repealed = self.repealed_files()
         return {cid for d in self.manifest.documents.values() if d.file in repealed for cid in d.chunk_ids}
+
+    def waiting(self) -> dict[str, DocumentEntry]:
+        """Documents some of whose chunks wait for their vector, by file: dense search skips those
+        chunks; the lexical channels and named articles find them."""
+        return {d.file: d for d in self.manifest.documents.values() if d.pending}
 
     def report_chunk_ids(self) -> set[str]:
         """Chunks of the documents of type 'report' (NGO and research reports, field notes)."""

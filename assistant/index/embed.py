@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,21 @@ class CachedEmbeddings(Embeddings):
             if self.on_batch:
                 self.on_batch(len(batch))
         return [found[key] for key in keys]
+
+    def cached(self, texts: Sequence[str]) -> list[list[float] | None]:
+        """The vectors already in the cache, None for a text never embedded (nothing is computed)."""
+        keys = [self._key(t) for t in texts]
+        found = self._lookup(keys)
+        return [found.get(key) for key in keys]
+
+    @cached_property
+    def away(self) -> np.ndarray:
+        """A unit vector pointing away from this model's vectors: the negated vector of a neutral query.
+        e5's vectors share a narrow cone (every passage of the real corpus has cosine >= 0.67 with the
+        questions tried), so their cosine with this one is about -0.75: a placeholder near it ranks below
+        every real passage."""
+        vector = -np.asarray(self.embed_query("dimension"), dtype=np.float64)
+        return vector / np.linalg.norm(vector)
 
     def _lookup(self, keys: Sequence[str]) -> dict[str, list[float]]:
         found: dict[str, list[float]] = {}

@@ -32,6 +32,12 @@ class DocumentEntry:
     ocr_pages: int = 0  # pages read by OCR
     tables: int = 0  # tables kept as their own chunks
     warnings: list[str] = field(default_factory=list)  # caveats of this version's ingest
+    pending: int = 0  # chunks still waiting for their vector: searchable by their words only
+
+    @property
+    def embedded(self) -> int:
+        """Chunks with their vector stored (dense search finds them)."""
+        return len(self.chunk_ids) - self.pending
 
 
 def is_repealed(file: str, title: str, listed: Collection[str] = ()) -> bool:

@@ -1,4 +1,4 @@
-"""Chunks <-> Chroma through `langchain_chroma.Chroma`: the only module that touches chromadb (the
+"""Chunks <-> Chroma, through the chromadb client itself: the only module that touches chromadb (the
 client, the collection of chunks, filters in Chroma's syntax, and the manifest's collection on a server).
 
 The collection is named from a hash of the chunking and embedding settings, and always receives
@@ -6,14 +6,17 @@ vectors from our own embedder (never Chroma's default embedding function, which 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from assistant.errors import StoreUnavailableError
 from assistant.index.embed import CachedEmbeddings
@@ -122,8 +125,6 @@ class Store:
         host: str = "",
         port: int = 8000,
     ) -> None:
-        from langchain_chroma import Chroma
-
         self.embedder = embedder
         self.client = client = chroma_client(index_dir, host, port)
         hnsw = {"space": "cosine", "ef_search": ef_search}
@@ -135,26 +136,58 @@ class Store:
         )
         if (found.configuration.get("hnsw") or {}).get("ef_search") != ef_search:
             found.modify(configuration={"hnsw": {"ef_search": ef_search}})
-        self.vectors = Chroma(client=client, collection_name=collection, embedding_function=embedder)
+        # The collection itself, not langchain_chroma's wrapper: importing LangChain's vector-store layer
+        # cost every cold search half a second, for calls that map one to one onto these.
+        self.collection: Any = found
 
-    def add(
-        self, chunks: list[Chunk], batch: int = 64, on_batch: Callable[[int], None] | None = None
+    def put(
+        self,
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float] | None],
+        batch: int = 64,
+        on_batch: Callable[[int], None] | None = None,
     ) -> None:
-        """Embed (through the cache) and upsert, in batches so progress can be shown."""
+        """Upsert chunks with their vectors, in batches. A chunk whose vector is not computed yet (None)
+        is stored with a placeholder and flagged `dense: False`: it is readable and searchable by its words
+        at once, dense search drops it, and a later `put` with its vector replaces the placeholder. The
+        placeholder points away from the model's vectors (`CachedEmbeddings.away`, jittered by the chunk id
+        so placeholders are not one point of the HNSW graph): it ranks below every real passage, so
+        dense search needs no filter (Chroma 1.5 fails filtered queries after a killed write)."""
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]
-            self.vectors.add_texts(
-                texts=[passage_text(c) for c in part],
-                metadatas=[chunk_metadata(c) for c in part],
+            given = vectors[start : start + batch]
+            self.collection.upsert(
                 ids=[c.chunk_id for c in part],
+                documents=[passage_text(c) for c in part],
+                metadatas=[
+                    {**chunk_metadata(c), "dense": v is not None} for c, v in zip(part, given, strict=True)
+                ],
+                embeddings=np.asarray(
+                    [
+                        v if v is not None else self._placeholder(c.chunk_id)
+                        for c, v in zip(part, given, strict=True)
+                    ],
+                    dtype=np.float32,
+                ),
             )
             if on_batch:
                 on_batch(len(part))
 
+    def _placeholder(self, chunk_id: str) -> list[float]:
+        seed = int.from_bytes(hashlib.sha256(chunk_id.encode()).digest()[:8], "big")
+        away = self.embedder.away
+        vector = away + 0.05 * np.random.default_rng(seed).normal(size=away.shape) / np.sqrt(away.size)
+        return (vector / np.linalg.norm(vector)).tolist()  # type: ignore[no-any-return]
+
+    def waiting(self, file: str, doc_id: str) -> list[Chunk]:
+        """A document's chunks stored with a placeholder instead of their vector, in document order."""
+        found = self.chunks(where={"$and": [{"file": file}, {"doc_id": doc_id}, {"dense": False}]})
+        return sorted(found, key=lambda c: (c.page_start, c.part, c.chunk_id))
+
     def delete(self, chunk_ids: list[str]) -> None:
         chunk_ids = sorted(set(chunk_ids))
         for start in range(0, len(chunk_ids), DELETE_BATCH):
-            self.vectors.delete(ids=chunk_ids[start : start + DELETE_BATCH])
+            self.collection.delete(ids=chunk_ids[start : start + DELETE_BATCH])
 
     def ids_of(self, file: str, doc_id: str | None = None) -> set[str]:
         """Chunk ids stored for a file (and one version of it, when `doc_id` is given)."""
@@ -169,7 +202,7 @@ class Store:
     def _ids(self, where: dict[str, Any] | None = None) -> list[str]:
         ids: list[str] = []
         for start in itertools.count(0, PAGE):
-            page = self.vectors.get(where=where, limit=PAGE, offset=start, include=[])["ids"]
+            page = self.collection.get(where=where, limit=PAGE, offset=start, include=[])["ids"]
             ids.extend(page)
             if len(page) < PAGE:
                 return ids
@@ -182,9 +215,11 @@ class Store:
         # Pages of PAGE records: Chroma (SQLite underneath) refuses too many variables in one query.
         for start in range(0, len(order), PAGE) if ids is not None else itertools.count(0, PAGE):
             if ids is not None:
-                found = self.vectors.get(ids=order[start : start + PAGE], include=["documents", "metadatas"])
+                found = self.collection.get(
+                    ids=order[start : start + PAGE], include=["documents", "metadatas"]
+                )
             else:
-                found = self.vectors.get(
+                found = self.collection.get(
                     where=where, limit=PAGE, offset=start, include=["documents", "metadatas"]
                 )
                 order.extend(found["ids"])
@@ -206,7 +241,7 @@ class Store:
         for start in range(0, len(articles), 500):  # SQLite caps the variables of one query
             where: dict[str, Any] = {"article": {"$in": articles[start : start + 500]}}
             for offset in itertools.count(0, PAGE):
-                found = self.vectors.get(where=where, limit=PAGE, offset=offset, include=["metadatas"])
+                found = self.collection.get(where=where, limit=PAGE, offset=offset, include=["metadatas"])
                 records.extend(dict(m) for m in found["metadatas"])
                 if len(found["ids"]) < PAGE:
                     break
@@ -216,13 +251,21 @@ class Store:
         return len(self._ids())
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
-        """Dense search: cosine similarity of the e5 query vector to the passage vectors."""
+        """Dense search: cosine similarity of the e5 query vector to the passage vectors (chunks still
+        holding a placeholder are dropped)."""
         vector = self.embedder.embed_query(query)
         where = chroma_where(filters)
-        found = self.vectors.similarity_search_by_vector_with_relevance_scores(vector, k=k, filter=where)
+        found = self.collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True)
+        ready = [(doc, meta, distance) for doc, meta, distance in rows if meta.get("dense", True)]
         return [
-            Hit(rank, round(1.0 - float(distance), 4), chunk_from_record(doc.page_content, doc.metadata))
-            for rank, (doc, distance) in enumerate(found, start=1)
+            Hit(rank, round(1.0 - float(distance), 4), chunk_from_record(doc, meta))
+            for rank, (doc, meta, distance) in enumerate(ready, start=1)
         ]
 
 

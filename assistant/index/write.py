@@ -1,14 +1,21 @@
-"""paths -> index: parse each file (`ingest.parse`), embed, store, commit the manifest; one report per
-file. Also `remove_documents`. Both hold the index's write lock.
+"""paths -> index, words first and vectors after: `ingest_paths` parses each file (`ingest.parse`),
+stores its chunks with the vectors the embedding cache already has (placeholders for the others),
+commits the manifest and rebuilds BM25, so the document is searchable by its words within seconds;
+`embed_waiting` then computes the missing vectors batch by batch, each batch searchable by dense search
+as soon as it is stored. Also `remove_documents`. Writers hold the index's write lock (`embed_waiting`
+only while it stores a batch, so an upload is never queued behind an hour of embedding).
 
 Idempotent: an unchanged file (same bytes hash) is skipped; a changed file's new chunks are stored, then
 the manifest names them, then the old ones are deleted, so a failure or a crash (SIGKILL included) at any
-point leaves one whole version searchable; what a crash leaves behind is deleted by the next run."""
+point leaves one whole version searchable; what a crash leaves behind is deleted by the next run, and the
+vectors it did not compute are computed by the next `embed_waiting`."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -26,10 +33,15 @@ log = logging.getLogger(__name__)
 # The embedder's window minus this many tokens is the largest chunk: room for the special tokens a
 # tokenizer adds around a passage, which the token counts do not include.
 WINDOW_MARGIN = 8
+VECTOR_BATCH = 32  # chunks embedded, then stored and committed, at a time (about 10 s with e5 here)
 
 
-def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> list[FileReport]:
-    """Ingest every file; a bad file gets a failed report and the others go on."""
+def ingest_paths(
+    index: Index, paths: Iterable[Path], progress: bool = True, vectors: bool = True
+) -> list[FileReport]:
+    """Ingest every file; a bad file gets a failed report and the others go on. Each file is searchable
+    by its words once its report is made; with `vectors`, every missing vector is computed before this
+    returns (and the reports say so), else they wait for `embed_waiting`."""
     files = expand_paths(paths)
     reports = []
     with index.writer():
@@ -38,13 +50,69 @@ def ingest_paths(index: Index, paths: Iterable[Path], progress: bool = True) -> 
             index.rebuild_lexical()
         for path in files:
             try:
-                reports.append(ingest_file(index, path, progress))
+                report = ingest_file(index, path, progress)
             except DocumentError as exc:
                 log.info("failed: %s", exc)
-                reports.append(FileReport(path.name, "failed", error=str(exc)))
-        if any(r.status in ("ingested", "replaced") for r in reports):
-            index.rebuild_lexical()  # keep BM25 in step with the vectors
-    return reports
+                report = FileReport(path.name, "failed", error=str(exc))
+            if report.status in ("ingested", "replaced"):
+                with timed(report.seconds, "lexical"):
+                    index.rebuild_lexical()  # searchable now, by its words
+            reports.append(report)
+    if not vectors:
+        return reports
+    embed_waiting(index, progress)
+    return settled(index, reports)
+
+
+def settled(index: Index, reports: list[FileReport]) -> list[FileReport]:
+    """The reports with how many vectors each document still waits for now."""
+    documents = index.manifest.documents
+    return [replace(r, pending=documents[r.file].pending) if r.file in documents else r for r in reports]
+
+
+def embed_waiting(index: Index, progress: bool = True, stop: threading.Event | None = None) -> int:
+    """Compute the vectors the indexed documents still wait for, VECTOR_BATCH chunks at a time, each
+    batch stored (and found by dense search) before the next is computed; returns how many. Holds the
+    write lock only to store a batch; a document removed or replaced meanwhile is left alone. `stop`
+    ends the work between two batches (the rest waits for the next call)."""
+    waiting = list(index.waiting().values())
+    if not waiting:
+        return 0
+    total = sum(e.pending for e in waiting)
+    bar = tqdm(total=total, desc="vectors", unit="chunk", disable=not progress, leave=False)
+    done = 0
+    try:
+        for entry in waiting:
+            chunks = index.store.waiting(entry.file, entry.doc_id)
+            if len(chunks) < entry.pending:  # a killed run stored vectors it did not count
+                _store_vectors(index, entry, [], [], len(chunks))
+            for start in range(0, len(chunks), VECTOR_BATCH):
+                if stop is not None and stop.is_set():
+                    return done
+                part = chunks[start : start + VECTOR_BATCH]
+                vectors = index.embedder.embed_documents([passage_text(c) for c in part])
+                if not _store_vectors(index, entry, part, vectors, len(chunks) - start - len(part)):
+                    break  # removed or replaced while this batch was computed
+                done += len(part)
+                bar.update(len(part))
+    finally:
+        bar.close()
+    return done
+
+
+def _store_vectors(
+    index: Index, entry: DocumentEntry, chunks: list[Chunk], vectors: list[list[float]], pending: int
+) -> bool:
+    """Store a batch of a document's vectors and commit how many it still waits for, unless the document
+    was removed or replaced since `entry` was read (then False)."""
+    with index.writer():
+        current = index.manifest.documents.get(entry.file)
+        if current is None or current.doc_id != entry.doc_id:
+            return False
+        if chunks:
+            index.store.put(chunks, vectors)
+        index.commit(replace(current, pending=pending), entry.file)
+        return True
 
 
 def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
@@ -58,7 +126,7 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
     info, chunks = parse(
         path, data, _chunking(index), index.embedder.count_tokens, seconds, index.settings.ocr
     )
-    _store(index, chunks, seconds, progress)
+    pending = _store(index, chunks, seconds, progress)
     entry = DocumentEntry(
         doc_id=info.doc_id,
         file=info.file,
@@ -72,6 +140,7 @@ def ingest_file(index: Index, path: Path, progress: bool = True) -> FileReport:
         ocr_pages=info.ocr_pages,
         tables=sum(c.kind == "table" and c.part == 1 for c in chunks),
         warnings=list(info.warnings),
+        pending=pending,
     )
     with timed(seconds, "store"):
         index.commit(entry, info.file)
@@ -92,25 +161,22 @@ def _complete(index: Index, entry: DocumentEntry) -> bool:
     return index.store.ids_of(entry.file, entry.doc_id) >= set(entry.chunk_ids)
 
 
-def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progress: bool) -> None:
-    """Embed into the cache (the slow, visible step), then upsert (LangChain re-reads the cache).
-
-    On failure, remove what this version added and the manifest still names the previous chunks."""
-    embedder = index.embedder
+def _store(index: Index, chunks: list[Chunk], seconds: dict[str, float], progress: bool) -> int:
+    """Store the chunks with the vectors the embedding cache holds, placeholders for the others (see
+    `Store.put`); returns how many wait for their vector. On failure, remove what this version added:
+    the manifest still names the previous chunks."""
     bar = tqdm(total=len(chunks), desc=chunks[0].file[:40], unit="chunk", disable=not progress, leave=False)
-    embedder.on_batch = bar.update
     try:
-        with timed(seconds, "embed"):
-            embedder.embed_documents([passage_text(c) for c in chunks])
         with timed(seconds, "store"):
-            index.store.add(chunks)
+            cached = index.embedder.cached([passage_text(c) for c in chunks])
+            index.store.put(chunks, cached, on_batch=bar.update)
     except BaseException:
         keep = index.known_ids()
         index.store.delete([c.chunk_id for c in chunks if c.chunk_id not in keep])
         raise
     finally:
-        embedder.on_batch = None
         bar.close()
+    return sum(vector is None for vector in cached)
 
 
 def remove_documents(index: Index, files: Iterable[str]) -> list[FileReport]:
@@ -142,5 +208,6 @@ def _report(entry: DocumentEntry, status: Status, seconds: dict[str, float]) -> 
         ocr_pages=entry.ocr_pages,
         tables=entry.tables,
         warnings=tuple(entry.warnings),
+        pending=entry.pending,
         seconds=seconds,
     )

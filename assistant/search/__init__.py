@@ -18,7 +18,17 @@ from assistant.types import SEARCH_MODES, Filters, Hit, SearchMode
 REPORT_PENALTY = 0.7
 OLD_LAW_BOOST = 1.5
 
-__all__ = ["QueryPlan", "Reranker", "plan_query", "search"]
+__all__ = ["QueryPlan", "Reranker", "plan_query", "search", "vector_notes"]
+
+
+def vector_notes(index: Index) -> list[str]:
+    """One line per document whose vectors are still being computed: until they are, dense search does
+    not see its chunks without one, and the lexical channels (words, 4-grams, named articles) find them."""
+    return [
+        f"{d.file}: dense {d.embedded}/{len(d.chunk_ids)}; its other chunks are found by their words "
+        "until their vectors are computed"
+        for d in index.waiting().values()
+    ]
 
 
 def search(

@@ -51,8 +51,8 @@ def rankings(
             rankings.append(([cid for cid, _ in found], 1.0))
     if plan.references:
         rankings.append((referenced(index, plan, filters), REFERENCE_WEIGHT))
-    if mode == "hybrid" and situations:
-        lexicon = situation_index(index)
+    lexicon = situation_index(index) if mode == "hybrid" and situations else None
+    if lexicon is not None:
         for text in dict.fromkeys([plan.question, spanish if plan.language != "es" else ""]):
             if text:
                 vector = index.embedder.embed_query(text)

@@ -11,9 +11,10 @@ the index holds; the lexicon applies to a document by its file name or title ('c
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -94,15 +95,84 @@ _BUILT: dict[tuple[str, str], SituationIndex] = {}
 _LOCK = threading.Lock()
 
 
-def situation_index(index: Index) -> SituationIndex:
+def situation_index(index: Index, compute: bool | None = None) -> SituationIndex | None:
     """The lexicon matched to the indexed documents, with its description vectors (built once per set
-    of indexed chunks; the first build embeds a few thousand short texts, cached on disk after)."""
+    of indexed chunks; the first build embeds a few thousand short texts, cached on disk after). While
+    documents wait for their vectors, the lexicon is only built from cached vectors, else None: a search
+    made seconds after an upload does not wait minutes for it (`warm` computes them). `compute`: embed
+    the missing descriptions or not, whatever the documents."""
     key = (str(index.root), index.lexical.fingerprint)
     with _LOCK:
         if key not in _BUILT:
+            saved = _saved_path(index)
+            built = _load(saved, _digest(index))
+            if built is None:
+                built = build(index, compute=not index.waiting() if compute is None else compute)
+                if built is None:
+                    return None
+                _save(built, saved, _digest(index))
             _BUILT.clear()  # one index at a time is enough: a process rarely switches
-            _BUILT[key] = build(index)
+            _BUILT[key] = built
         return _BUILT[key]
+
+
+def _saved_path(index: Index) -> Path:
+    return index.root / "situations" / f"{index.collection}.npz"
+
+
+def _digest(index: Index) -> str:
+    """What a saved lexicon was built from: the indexed chunks, the bundled lexicon, the model."""
+    texts = "\n".join("\t".join((s.doc, s.article, *s.texts)) for s in load_situations())
+    parts = (index.lexical.fingerprint, index.embedder.model_id, texts)
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _save(lexicon: SituationIndex, path: Path, digest: str) -> None:
+    """The built lexicon beside the index (a fresh process loads it in milliseconds instead of asking
+    Chroma for a thousand articles' records); written to a temporary file, then renamed."""
+    position = {s: i for i, s in enumerate(load_situations())}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}-new.npz")
+    np.savez(
+        temporary,
+        digest=np.array(digest),
+        kept=np.array([position[s] for s in lexicon.situations], dtype=np.int64),
+        vectors=lexicon.vectors,
+        owner=lexicon.owner,
+        chunks=np.array(json.dumps(lexicon.chunks)),
+    )
+    temporary.replace(path)
+
+
+def _load(path: Path, digest: str) -> SituationIndex | None:
+    """The saved lexicon, when it was built from the same chunks, lexicon and model (else None)."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as saved:
+            if str(saved["digest"]) != digest:
+                return None
+            everything = load_situations()
+            kept = tuple(everything[i] for i in saved["kept"])
+            chunks = tuple(
+                tuple(tuple(member) for member in members) for members in json.loads(str(saved["chunks"]))
+            )
+            vectors, owner = saved["vectors"], saved["owner"]
+    except (OSError, ValueError, KeyError, IndexError):
+        return None  # unreadable: built again
+    return SituationIndex(kept, vectors, owner, chunks, _descriptions(kept, chunks))
+
+
+def _descriptions(kept: Sequence[Situation], chunks: Sequence[Sequence[Sequence[str]]]) -> dict[str, str]:
+    return {
+        member[0]: " ".join(s.texts) for s, members in zip(kept, chunks, strict=True) for member in members
+    }
+
+
+def described(index: Index) -> Callable[[str], str]:
+    """The lexicon's descriptions of a chunk's article ('' for all while the lexicon is not ready)."""
+    lexicon = situation_index(index)
+    return lexicon.described if lexicon is not None else lambda chunk_id: ""
 
 
 def warm(index: Index, progress: bool = False) -> int:
@@ -117,20 +187,31 @@ def warm(index: Index, progress: bool = False) -> int:
     bar = tqdm(desc="situation lexicon", unit="text", disable=not progress, leave=False)
     embedder.on_batch = bar.update
     try:
-        return len(situation_index(index).situations)
+        lexicon = situation_index(index, compute=True)
+        return len(lexicon.situations) if lexicon else 0
     finally:
         embedder.on_batch = None
         bar.close()
 
 
-def ingest_and_warm(index: Index, paths: Sequence[Path], progress: bool = False) -> list[FileReport]:
-    """`ingest_paths`, then the lexicon built for the new set of documents (the CLI's ingest, the
-    app's uploads): the first question after an ingest does not wait for it."""
-    from assistant.index.write import ingest_paths
+def ingest_and_warm(
+    index: Index,
+    paths: Sequence[Path],
+    progress: bool = False,
+    searchable: Callable[[list[FileReport]], None] | None = None,
+) -> list[FileReport]:
+    """Ingest words first (`ingest_paths`), then build the lexicon for the new set of documents, then
+    compute the documents' vectors (`embed_waiting`): the CLI's ingest and the app's re-index. The first
+    question after an ingest waits for none of it; `searchable` gets the reports as soon as every file
+    is searchable by its words."""
+    from assistant.index.write import embed_waiting, ingest_paths, settled
 
-    reports = ingest_paths(index, list(paths), progress=progress)
+    reports = ingest_paths(index, list(paths), progress=progress, vectors=False)
+    if searchable is not None:
+        searchable(reports)
     warm(index, progress)
-    return reports
+    embed_waiting(index, progress)
+    return settled(index, reports)
 
 
 def _document_of(file: str, title: str) -> str | None:
@@ -138,7 +219,9 @@ def _document_of(file: str, title: str) -> str | None:
     return next((doc for doc, hints in DOCUMENTS.items() if any(h in text for h in hints)), None)
 
 
-def build(index: Index) -> SituationIndex:
+def build(index: Index, compute: bool = True) -> SituationIndex | None:
+    """The lexicon for the indexed documents; None when `compute` is off and a description's vector is
+    not in the embedding cache."""
     situations = load_situations()
     records = index.store.article_records(sorted({s.article for s in situations}))
     known = index.known_ids()
@@ -155,12 +238,13 @@ def build(index: Index) -> SituationIndex:
     owner = np.array([i for i, s in enumerate(kept) for _ in s.texts], dtype=np.int64)
     if not texts:
         return SituationIndex((), np.zeros((0, 1), dtype=np.float32), owner, (), {})
-    vectors = np.asarray(index.embedder.embed_documents(texts), dtype=np.float32)
+    found = index.embedder.embed_documents(texts) if compute else index.embedder.cached(texts)
+    if any(v is None for v in found):
+        return None
+    vectors = np.asarray(found, dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
     chunks = tuple(
         tuple((cid, file, doc_type) for _, cid, file, doc_type in sorted(by_article[(s.doc, s.article)]))
         for s in kept
     )
-    pairs = zip(kept, chunks, strict=True)
-    descriptions = {cid: " ".join(s.texts) for s, members in pairs for cid, _, _ in members}
-    return SituationIndex(tuple(kept), vectors, owner, chunks, descriptions)
+    return SituationIndex(tuple(kept), vectors, owner, chunks, _descriptions(kept, chunks))

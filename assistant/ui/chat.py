@@ -18,7 +18,7 @@ from assistant.errors import AssistantError
 from assistant.types import DOC_TYPES, Answer, Citation, Filters
 from assistant.ui.documents import document_names
 from assistant.ui.labels import Label
-from assistant.ui.text import UI, has_viewer, sources_html, viewer_frame
+from assistant.ui.text import UI, has_viewer, sources_html, viewer_frame, waiting_lines
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -178,7 +178,8 @@ def respond(
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
     assert answer is not None
-    history[-1]["content"] = with_references(answer, code)
+    waiting = waiting_lines(list(index.waiting().values()), code)
+    history[-1]["content"] = "\n\n".join([with_references(answer, code), *waiting])
     panel = sources_html(answer, code, viewer, (lambda c: findable(index, c)) if viewer else None)
     yield history, panel, [*past, (answer.query, answer.answer)], answer
 

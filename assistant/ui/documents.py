@@ -3,6 +3,8 @@ indexed documents, and the document choices of the chat filter, follow every cha
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from assistant.index import Index
     from assistant.types import FileReport
 
+log = logging.getLogger(__name__)
+TABLE_REFRESH_SECONDS = 3.0  # how often the table shows the vectors' progress
 TRACK_TQDM = gr.Progress(track_tqdm=True)  # Gradio shows ingestion's tqdm bars as the upload's progress
 
 
@@ -54,6 +58,16 @@ def documents_tab(index: Index, files: gr.CheckboxGroup, lang: gr.State) -> Docu
     def on_reindex(code: str, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
         return reindex_sources(index, code)
 
+    seen_waiting = [False]
+
+    def on_tick(code: str) -> Any:
+        """The table again while vectors are computed (and once when they are done)."""
+        waiting = bool(index.waiting())
+        changed = waiting or seen_waiting[0]
+        seen_waiting[0] = waiting
+        return table_view(index, code) if changed else gr.update()
+
+    gr.Timer(TABLE_REFRESH_SECONDS).tick(on_tick, lang, table, show_progress="hidden")
     ingest.click(on_ingest, [upload, lang], [status, table, files, to_remove])
     reindex.click(on_reindex, lang, [status, table])
     remove.click(lambda name, code: remove_document(index, name, code), [to_remove, lang],
@@ -88,7 +102,6 @@ def ingest_uploads(
     at a time: `progress` (Gradio's) says which file is being read, and ingestion's own bar how many of
     its chunks are embedded; the status lists each file's result with its warnings as it comes."""
     from assistant.index.write import ingest_paths
-    from assistant.search.situations import warm
 
     if not paths:
         raise gr.Error(UI[code]["no_file"])
@@ -100,13 +113,13 @@ def ingest_uploads(
             desc = f"{path.name} ({number}/{len(kept)}): {UI[code]['reading']}"
             progress((number - 1, len(kept)), desc=desc, unit=UI[code]["files"])
         try:
-            reports = ingest_paths(index, [path], progress=True)
+            reports = ingest_paths(index, [path], progress=True, vectors=False)
         except AssistantError as exc:  # e.g. another process is writing the index
             raise gr.Error(str(exc)) from exc
         lines += [file_result(r, code) for r in reports]
         yield "\n".join(lines), gr.update(), gr.update(), gr.update()
     if kept:
-        warm(index, progress=True)
+        compute_vectors(index)  # in the background: the documents are searchable by their words now
     names = document_names(index)
     yield (
         "\n".join(lines),
@@ -114,6 +127,42 @@ def ingest_uploads(
         gr.update(choices=names, value=names),
         gr.update(choices=names),
     )
+
+
+_WORKERS: dict[str, threading.Thread] = {}
+_WORKERS_LOCK = threading.Lock()
+
+
+def compute_vectors(index: Index) -> threading.Thread:
+    """Build the situation lexicon, then compute the vectors the documents wait for, in a background
+    thread (one per index: a running one picks up what later uploads add). The table's 'dense search'
+    column and the chat's notes show how far it is."""
+    from assistant.index.write import embed_waiting
+    from assistant.search.situations import warm
+
+    def work() -> None:
+        done = -1
+        try:
+            while done != 0:  # until nothing is left, or a pass could not compute anything
+                warm(index)
+                done = embed_waiting(index, progress=False)
+                with _WORKERS_LOCK:
+                    if not index.waiting():
+                        break
+        except Exception:  # logged: the documents stay searchable by their words
+            log.exception("computing vectors failed; the next upload tries again")
+        finally:
+            with _WORKERS_LOCK:
+                _WORKERS.pop(key, None)
+
+    key = str(index.root)
+    with _WORKERS_LOCK:
+        running = _WORKERS.get(key)
+        if running is not None and running.is_alive():
+            return running
+        current = _WORKERS[key] = threading.Thread(target=work, name="vectors", daemon=True)
+        current.start()
+        return current
 
 
 def file_result(report: FileReport, code: str) -> str:
@@ -130,15 +179,16 @@ def file_result(report: FileReport, code: str) -> str:
 
 def reindex_sources(index: Index, code: str = "es") -> tuple[Any, ...]:
     """(status, table) after ingesting again every indexed document whose source file is still there."""
-    from assistant.search.situations import ingest_and_warm
+    from assistant.index.write import ingest_paths
 
     on_disk = [
         Path(d.source) for d in index.manifest.documents.values() if d.source and Path(d.source).is_file()
     ]
     try:
-        reports = ingest_and_warm(index, on_disk, progress=True)
+        reports = ingest_paths(index, on_disk, progress=True, vectors=False)
     except AssistantError as exc:
         raise gr.Error(str(exc)) from exc
+    compute_vectors(index)
     return "\n".join(f"- {r.file}: {r.status}" for r in reports), table_view(index, code)
 
 

@@ -37,6 +37,8 @@ UI: dict[str, dict[str, str]] = {
         "no_document": "Ningún documento: elija uno primero.",
         "removed": "quitado", "chunks": "fragmentos", "no_draft": "Genere primero un borrador.",
         "reading": "leyendo páginas y creando fragmentos",
+        "waiting_vectors": "⏳ {file}: búsqueda densa {done}/{total}; sus demás fragmentos se encuentran por "
+        "sus palabras mientras se calculan sus vectores",
         "ocr_pages": "páginas leídas por OCR",
         "tables": "tablas",
         "ingested": "indexado",
@@ -68,6 +70,8 @@ UI: dict[str, dict[str, str]] = {
         "no_document": "Aucun document : choisissez-en un d'abord.",
         "removed": "retiré", "chunks": "fragments", "no_draft": "Générez d'abord un brouillon.",
         "reading": "lecture des pages et découpage",
+        "waiting_vectors": "⏳ {file} : recherche dense {done}/{total} ; ses autres fragments sont trouvés "
+        "par leurs mots pendant le calcul de leurs vecteurs",
         "ocr_pages": "pages lues par OCR",
         "tables": "tableaux",
         "ingested": "indexé",
@@ -94,6 +98,8 @@ UI: dict[str, dict[str, str]] = {
         "no_file": "No file: choose one first.", "no_document": "No document: choose one first.",
         "removed": "removed", "chunks": "chunks", "no_draft": "Generate a draft first.",
         "reading": "reading pages and cutting chunks",
+        "waiting_vectors": "⏳ {file}: dense search {done}/{total}; its other chunks are found by their "
+        "words while their vectors are computed",
         "ocr_pages": "pages read by OCR",
         "tables": "tables",
         "ingested": "ingested",
@@ -210,20 +216,26 @@ def mode_badge(model: str, language: str) -> str:
     return f"**{ui['model']}:** {model}" if model else f"**{ui['extractive']}**"
 
 
+def waiting_lines(documents: Sequence[DocumentEntry], code: str) -> list[str]:
+    """One line per document whose vectors are still being computed, in the interface language."""
+    line = UI[code]["waiting_vectors"]
+    return [line.format(file=d.file, done=d.embedded, total=len(d.chunk_ids)) for d in documents if d.pending]
+
+
 def document_rows(documents: Sequence[DocumentEntry]) -> list[list[object]]:
-    """Rows of the corpus table from manifest entries."""
+    """Rows of the corpus table from manifest entries ('dense search': chunks with their vector)."""
     return [
-        [d.title, d.file, d.doc_type, d.language, d.pages, len(d.chunk_ids), d.articles, d.ocr_pages,
-         d.tables, "; ".join(d.warnings)]
+        [d.title, d.file, d.doc_type, d.language, d.pages, len(d.chunk_ids),
+         f"{d.embedded}/{len(d.chunk_ids)}", d.articles, d.ocr_pages, d.tables, "; ".join(d.warnings)]
         for d in documents
     ]  # fmt: skip
 
 
 DOCUMENT_HEADERS = {
-    "es": ["título", "archivo", "tipo", "idioma", "páginas", "fragmentos", "artículos", "páginas OCR",
-           "tablas", "advertencias"],
-    "fr": ["titre", "fichier", "type", "langue", "pages", "fragments", "articles", "pages OCR", "tableaux",
-           "avertissements"],
-    "en": ["title", "file", "type", "language", "pages", "chunks", "articles", "OCR pages", "tables",
-           "warnings"],
+    "es": ["título", "archivo", "tipo", "idioma", "páginas", "fragmentos", "búsqueda densa", "artículos",
+           "páginas OCR", "tablas", "advertencias"],
+    "fr": ["titre", "fichier", "type", "langue", "pages", "fragments", "recherche dense", "articles",
+           "pages OCR", "tableaux", "avertissements"],
+    "en": ["title", "file", "type", "language", "pages", "chunks", "dense search", "articles", "OCR pages",
+           "tables", "warnings"],
 }  # fmt: skip
