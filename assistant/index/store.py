@@ -262,7 +262,10 @@ class Store:
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True)
-        ready = [(doc, meta, distance) for doc, meta, distance in rows if meta.get("dense", True)]
+        # Skipped: placeholders, and records Chroma still returns after a killed write deleted them (None)
+        ready = [
+            (doc, meta, distance) for doc, meta, distance in rows if meta and doc and meta.get("dense", True)
+        ]
         return [
             Hit(rank, round(1.0 - float(distance), 4), chunk_from_record(doc, meta))
             for rank, (doc, meta, distance) in enumerate(ready, start=1)
