@@ -98,3 +98,22 @@ def test_an_ingest_prepares_the_lexicon_so_the_first_question_does_not_wait(inde
     embedded = index.embedder.computed
     search(index, extortion.texts[1], k=3)  # the lexicon is already built: nothing more to embed
     assert index.embedder.computed == embedded
+
+
+def test_while_vectors_wait_a_search_uses_a_ready_lexicon_or_goes_without(index, tmp_path):
+    import numpy as np
+
+    from assistant.index import Index
+    from assistant.search import situations
+
+    path, extortion = _coip(tmp_path)
+    ingest_paths(index, [path], progress=False, vectors=False)
+    assert situation_index(index) is None  # not built yet: no search waits for it
+    assert search(index, extortion.texts[1], k=5)
+    assert situations.warm(index) > 0 and index.waiting()
+    built = situation_index(index)
+    assert built is not None
+    situations._BUILT.clear()  # a fresh process: the lexicon saved beside the index is loaded
+    loaded = situation_index(Index(index.settings))
+    assert loaded is not None and loaded.situations == built.situations
+    assert np.array_equal(loaded.vectors, built.vectors) and loaded.chunks == built.chunks

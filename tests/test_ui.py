@@ -205,3 +205,28 @@ def test_a_quote_missing_from_the_pages_text_layer_opens_the_page_alone_with_a_n
     shown = sources_html(answer, "fr", True, lambda c: False)
     assert "search=" not in shown and "le texte de la page ne contient pas la citation" in shown
     assert "search=" in sources_html(answer, "fr", True, lambda c: True)
+
+
+def test_uploads_are_searchable_at_once_and_their_vectors_follow_in_the_background(index, law):
+    from assistant.ui.chat import respond
+    from assistant.ui.documents import compute_vectors, ingest_uploads, table_rows
+
+    *_, (status, table, _, _) = ingest_uploads(index, [str(law)], "fr")
+    entry = index.manifest.documents["ley-prueba.pdf"]
+    assert "ley-prueba.pdf" in status
+    compute_vectors(index).join(timeout=120)  # the worker the upload started (or a new one)
+    assert not index.waiting() and table_rows(index)[0][6] == f"{len(entry.chunk_ids)}/{len(entry.chunk_ids)}"
+    ingest_paths(index, [law], progress=False)  # unchanged: nothing waits
+    *_, (history, *_rest) = respond(index, None, "trata de personas", [], [], None, "fr")
+    assert "⏳" not in history[-1]["content"]
+
+
+def test_an_answer_says_which_documents_wait_for_their_vectors(index, law):
+    from assistant.ui.chat import respond
+    from assistant.ui.documents import table_rows
+
+    ingest_paths(index, [law], progress=False, vectors=False)
+    total = len(index.manifest.documents["ley-prueba.pdf"].chunk_ids)
+    assert table_rows(index)[0][6] == f"0/{total}"
+    *_, (history, *_rest) = respond(index, None, "¿Cuál es la pena por trata de personas?", [], [], None, "fr")
+    assert f"⏳ ley-prueba.pdf : recherche dense 0/{total}" in history[-1]["content"]

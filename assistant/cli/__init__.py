@@ -10,8 +10,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from assistant.cli import answers, app, corpus, drafts, evaluation
 from assistant.errors import (
     AssistantError,
@@ -23,7 +21,6 @@ from assistant.errors import (
     StoreUnavailableError,
     WriterBusyError,
 )
-from assistant.settings import Settings
 
 # Exit codes by kind of failure (README, "Command line"); the most specific class wins.
 EXIT_CODES: dict[type[AssistantError], int] = {
@@ -64,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from pydantic import ValidationError  # after parsing: `--help` does not load pydantic
+
+    from assistant.settings import Settings
+
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         settings = Settings() if args.index is None else Settings(index_dir=args.index)  # type: ignore[call-arg]

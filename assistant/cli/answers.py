@@ -7,14 +7,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.answer.messages import citation_label
 from assistant.cli.common import open_index, print_reports
 from assistant.cli.corpus import add_filter_arguments
 from assistant.contract import answer_json
-from assistant.settings import Settings
 from assistant.types import Answer, Filters
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 SAMPLE_QUERIES = (
     "¿Qué pena tiene la trata de personas?",

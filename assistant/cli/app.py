@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.cli.common import open_index, print_reports
-from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -7,11 +7,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from assistant.contract import report_json
-from assistant.settings import Settings
 from assistant.types import FileReport
 
 if TYPE_CHECKING:
     from assistant.index import Index
+    from assistant.settings import Settings
 
 
 def open_index(settings: Settings) -> Index:

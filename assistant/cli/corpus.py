@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.cli.common import open_index, print_reports
 from assistant.contract import document_json, hit_json
-from assistant.settings import Settings
 from assistant.types import DOC_TYPES, SEARCH_MODES, FileReport, Filters, Hit
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:

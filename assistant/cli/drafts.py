@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.cli.common import open_index
 from assistant.errors import AssistantError, InvalidInputError
 from assistant.language import LANGUAGES
-from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 MAX_REPORT_PAGES = 5
 
@@ -20,10 +22,9 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
         "draft",
         parents=[common],
         help="draft a concept-note or mission-report section with citations (Markdown or DOCX)",
-        description=f"SECTION: {_targets()}. Each sub-heading of the plan in prompts/sections/<lang>.json is "
-        "filled with quoted evidence (no chat model) or a paragraph the chat model writes from the same "
-        "evidence, every citation checked; a sub-heading without evidence is marked as such.",
     )
+    # The section list is read from the plan only when this help is shown: `assistant --help` stays fast.
+    p.format_help = lambda: _with_description(p)
     p.add_argument("section", metavar="SECTION")
     p.add_argument("--lang", choices=LANGUAGES, default="es", help="language of the draft (default es)")
     p.add_argument(
@@ -45,11 +46,22 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=cmd_draft)
 
 
+def _with_description(parser: argparse.ArgumentParser) -> str:
+    parser.description = (
+        f"SECTION: {_targets()}. Each sub-heading of the plan in prompts/sections/<lang>.json is filled with "
+        "quoted evidence (no chat model) or a paragraph the chat model writes from the same evidence, every "
+        "citation checked; a sub-heading without evidence is marked as such."
+    )
+    return argparse.ArgumentParser.format_help(parser)
+
+
 def _targets() -> str:
     """The section and deliverable ids of the default English plan, for --help."""
     from assistant.draft.plans import load_plan
 
     try:
+        from assistant.settings import Settings
+
         plan = load_plan(Settings.model_fields["prompts_dir"].default, "en")
     except AssistantError as exc:
         return f"a section or deliverable id of prompts/sections/<lang>.json ({exc})"

@@ -14,10 +14,10 @@ from assistant.cli.common import open_index
 from assistant.contract import answer_json
 from assistant.errors import AssistantError, InvalidInputError
 from assistant.evaluate.names import DEPTH, TITLES, Metric
-from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from assistant.index import Index
+    from assistant.settings import Settings
 
 # The headline table's columns after n: metric, width, format (shares as percentages, scores as decimals)
 HEADLINE = (

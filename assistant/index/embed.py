@@ -60,6 +60,10 @@ class E5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.model.query(text).tolist()  # type: ignore[no-any-return]
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Several queries in one call to the engine."""
+        return np.atleast_2d(self.model.query(texts)).tolist()  # type: ignore[no-any-return]
+
     def count_tokens(self, text: str) -> int:
         return int(self.model.token_count(text))
 
@@ -165,15 +169,23 @@ class CachedEmbeddings(Embeddings):
         return found
 
     def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Query vectors for several texts, those not in the query cache computed in one call when the
+        model can (e5), one by one otherwise."""
         with self._lock:
-            found = self._queries.get(text)
-        if found is None:
-            found = self.inner.embed_query(text)
+            found = {t: self._queries.get(t) for t in texts}
+        missing = [t for t in dict.fromkeys(texts) if found[t] is None]
+        if missing:
+            many = getattr(self.inner, "embed_queries", None)
+            vectors = many(missing) if many else [self.inner.embed_query(t) for t in missing]
             with self._lock:
-                if len(self._queries) >= QUERY_CACHE:
-                    self._queries.pop(next(iter(self._queries)))  # the oldest
-                self._queries[text] = found
-        return found
+                for text, vector in zip(missing, vectors, strict=True):
+                    if len(self._queries) >= QUERY_CACHE:
+                        self._queries.pop(next(iter(self._queries)))  # the oldest
+                    self._queries[text] = found[text] = vector
+        return [found[t] for t in texts]  # type: ignore[misc]
 
     def count_tokens(self, text: str) -> int:
         counter = getattr(self.inner, "count_tokens", None)

@@ -117,7 +117,10 @@ class LexicalIndex:
         bm25s = _bm25s()
 
         def load(name: str) -> object:
-            return bm25s.BM25.load(str(folder / name), show_progress=False) if meta["ids"] else bm25s.BM25()
+            if not meta["ids"]:
+                return bm25s.BM25()
+            # Memory-mapped: a fresh process reads the pages a query touches, not the whole index.
+            return bm25s.BM25.load(str(folder / name), show_progress=False, mmap=True)
 
         return cls(
             meta["ids"], meta["files"], meta["doc_types"], load("words"), load("ngrams"), meta["fingerprint"]

@@ -250,6 +250,20 @@ class Store:
     def count(self) -> int:
         return len(self._ids())
 
+    def nearest(self, vectors: list[list[float]], k: int, filters: Filters | None = None) -> list[list[str]]:
+        """For each query vector, the ids of the k nearest chunks, best first (placeholders dropped): one
+        request, ids and metadata only (the hits' texts are read once, after the fusion)."""
+        found = self.collection.query(
+            query_embeddings=np.asarray(vectors, dtype=np.float32),
+            n_results=k,
+            where=chroma_where(filters),
+            include=["metadatas"],
+        )
+        return [
+            [cid for cid, meta in zip(ids, metas, strict=True) if meta and meta.get("dense", True)]
+            for ids, metas in zip(found["ids"], found["metadatas"], strict=True)
+        ]
+
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         """Dense search: cosine similarity of the e5 query vector to the passage vectors (chunks still
         holding a placeholder are dropped)."""

@@ -37,10 +37,9 @@ def rankings(
     rankings: list[Ranking] = []
     spanish = " ".join([plan.spanish, *plan.expansions]).strip()
     if mode in ("hybrid", "dense"):
-        weight = ORIGINAL_DENSE_WEIGHT.get(plan.language, 1.0)
-        rankings.append((dense(index, plan.question, depth, filters), weight))
-        if plan.language != "es" and spanish:
-            rankings.append((dense(index, spanish, depth, filters), 1.0))
+        texts = [plan.question, *([spanish] if plan.language != "es" and spanish else [])]
+        weights = [ORIGINAL_DENSE_WEIGHT.get(plan.language, 1.0), 1.0]
+        rankings += zip(dense(index, texts, depth, filters), weights, strict=False)
     if mode in ("hybrid", "lexical"):
         # French or English words cannot match Spanish text: the lexical channel gets the Spanish version.
         tokens = tokenize(plan.question if plan.language == "es" else spanish)
@@ -60,8 +59,10 @@ def rankings(
     return rankings
 
 
-def dense(index: Index, text: str, depth: int, filters: Filters) -> list[str]:
-    return [h.chunk.chunk_id for h in index.store.search(text, depth, filters)]
+def dense(index: Index, texts: list[str], depth: int, filters: Filters) -> list[list[str]]:
+    """Chunk ids by cosine similarity, one list per text: the texts embedded in one call, searched in one
+    Chroma request (the situation channel reuses the vectors from the query cache)."""
+    return index.store.nearest(index.embedder.embed_queries(texts), depth, filters)
 
 
 def referenced(index: Index, plan: QueryPlan, filters: Filters) -> list[str]:

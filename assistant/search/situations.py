@@ -95,21 +95,26 @@ _BUILT: dict[tuple[str, str], SituationIndex] = {}
 _LOCK = threading.Lock()
 
 
-def situation_index(index: Index, compute: bool | None = None) -> SituationIndex | None:
-    """The lexicon matched to the indexed documents, with its description vectors (built once per set
-    of indexed chunks; the first build embeds a few thousand short texts, cached on disk after). While
-    documents wait for their vectors, the lexicon is only built from cached vectors, else None: a search
-    made seconds after an upload does not wait minutes for it (`warm` computes them). `compute`: embed
-    the missing descriptions or not, whatever the documents."""
+def situation_index(index: Index, compute: bool = False) -> SituationIndex | None:
+    """The lexicon matched to the indexed documents, with its description vectors: built once per set of
+    indexed chunks (the first build embeds a few thousand short texts; the result is saved beside the
+    index). While documents wait for their vectors, only a lexicon already built or saved is used (else
+    None): a search seconds after an upload does not wait minutes for it; `warm` builds it, and
+    `compute` builds it whatever the documents."""
     key = (str(index.root), index.lexical.fingerprint)
+    if not compute and index.waiting():
+        ready = _BUILT.get(key) or _load(_saved_path(index), _digest(index))
+        if ready is not None and _LOCK.acquire(blocking=False):  # kept for the next search
+            _BUILT.clear()
+            _BUILT[key] = ready
+            _LOCK.release()
+        return ready
     with _LOCK:
         if key not in _BUILT:
             saved = _saved_path(index)
             built = _load(saved, _digest(index))
             if built is None:
-                built = build(index, compute=not index.waiting() if compute is None else compute)
-                if built is None:
-                    return None
+                built = build(index)
                 _save(built, saved, _digest(index))
             _BUILT.clear()  # one index at a time is enough: a process rarely switches
             _BUILT[key] = built
@@ -219,9 +224,8 @@ def _document_of(file: str, title: str) -> str | None:
     return next((doc for doc, hints in DOCUMENTS.items() if any(h in text for h in hints)), None)
 
 
-def build(index: Index, compute: bool = True) -> SituationIndex | None:
-    """The lexicon for the indexed documents; None when `compute` is off and a description's vector is
-    not in the embedding cache."""
+def build(index: Index) -> SituationIndex:
+    """The lexicon for the indexed documents (embedding the descriptions the cache lacks)."""
     situations = load_situations()
     records = index.store.article_records(sorted({s.article for s in situations}))
     known = index.known_ids()
@@ -238,10 +242,7 @@ def build(index: Index, compute: bool = True) -> SituationIndex | None:
     owner = np.array([i for i, s in enumerate(kept) for _ in s.texts], dtype=np.int64)
     if not texts:
         return SituationIndex((), np.zeros((0, 1), dtype=np.float32), owner, (), {})
-    found = index.embedder.embed_documents(texts) if compute else index.embedder.cached(texts)
-    if any(v is None for v in found):
-        return None
-    vectors = np.asarray(found, dtype=np.float32)
+    vectors = np.asarray(index.embedder.embed_documents(texts), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(min=1e-9)
     chunks = tuple(
         tuple((cid, file, doc_type) for _, cid, file, doc_type in sorted(by_article[(s.doc, s.article)]))
