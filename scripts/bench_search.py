@@ -30,8 +30,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from assistant.evaluate.dataset import load_questions
 from assistant.evaluate.metrics import percentile
 from assistant.evaluate.names import DEPTH, Metric
@@ -72,10 +70,14 @@ class _RandomPassages(E5Embeddings):
     """e5 for queries; random unit vectors for passages (see the module docstring)."""
 
     def __init__(self, seed: int = 7) -> None:
+        import numpy as np  # here, not at the top: `assistant` is imported first and sets numpy's threads
+
         super().__init__()
         self._rng = np.random.default_rng(seed)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import numpy as np
+
         vectors = self._rng.normal(size=(len(texts), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors.tolist()  # type: ignore[no-any-return]

@@ -60,8 +60,8 @@ def rankings(
 
 
 def dense(index: Index, texts: list[str], depth: int, filters: Filters) -> list[list[str]]:
-    """Chunk ids by cosine similarity, one list per text: the texts embedded in one call, searched in one
-    Chroma request (the situation channel reuses the vectors from the query cache)."""
+    """Chunk ids by cosine similarity, one list per text, searched in one Chroma request (the situation
+    channel reuses the vectors from the query cache)."""
     return index.store.nearest(index.embedder.embed_queries(texts), depth, filters)
 
 
