@@ -137,9 +137,16 @@ COLD_QUESTIONS = (
 )
 
 
+def tree_environment(tree: Path) -> dict[str, str]:
+    """The environment for a process running `tree`'s code. Without OPENBLAS_NUM_THREADS, which
+    importing `assistant` here set: each tree's own code decides numpy's threads."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    return {**env, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+
+
 def child(tree: Path, *args: str) -> dict[str, object]:
     """This script's `--child` mode run with `tree`'s code; its JSON line."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+    env = tree_environment(tree)
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", *args],
         cwd=tree, env=env, capture_output=True, text=True, check=True,
@@ -149,7 +156,7 @@ def child(tree: Path, *args: str) -> dict[str, object]:
 
 def cold(tree: Path, index: Path, question: str) -> float:
     """Seconds of a fresh `assistant search` process with `tree`'s code."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+    env = tree_environment(tree)
     command = [sys.executable, "-m", "assistant.cli", "search", question, "--index", str(index), "--json"]
     start = time.perf_counter()
     subprocess.run(command, cwd=tree, env=env, capture_output=True, check=True)
