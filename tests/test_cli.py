@@ -379,6 +379,7 @@ def test_ingest_reports_when_searchable_then_computes_the_vectors(env, law, caps
     assert main(["ingest", str(law), "--no-progress"]) == 0
     out, err = capsys.readouterr()
     assert "ley-prueba.pdf" in out and "Searchable now by their words; computing" in err
+    assert "vectors computed: dense search sees every document." in err
     index = Index(hash_settings(env / "index"))
     assert not index.waiting()  # the same command went on to compute them
 

@@ -86,7 +86,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                   "'assistant ingest' finishes them.", file=sys.stderr, flush=True)  # fmt: skip
 
     try:
-        ingest_and_warm(index, args.paths, progress=progress, searchable=searchable)
+        final = ingest_and_warm(index, args.paths, progress=progress, searchable=searchable)
+        if any(r.pending for r in shown) and not args.json:
+            done = sum(r.pending for r in shown) - sum(r.pending for r in final)
+            print(f"{done} vectors computed: dense search sees every document.", file=sys.stderr)
     except KeyboardInterrupt:
         if not shown:
             raise
