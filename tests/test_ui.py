@@ -211,7 +211,7 @@ def test_uploads_are_searchable_at_once_and_their_vectors_follow_in_the_backgrou
     from assistant.ui.chat import respond
     from assistant.ui.documents import compute_vectors, ingest_uploads, table_rows
 
-    *_, (status, table, _, _) = ingest_uploads(index, [str(law)], "fr")
+    *_, (status, *_rest) = ingest_uploads(index, [str(law)], "fr")
     entry = index.manifest.documents["ley-prueba.pdf"]
     assert "ley-prueba.pdf" in status
     compute_vectors(index).join(timeout=120)  # the worker the upload started (or a new one)
@@ -228,5 +228,6 @@ def test_an_answer_says_which_documents_wait_for_their_vectors(index, law):
     ingest_paths(index, [law], progress=False, vectors=False)
     total = len(index.manifest.documents["ley-prueba.pdf"].chunk_ids)
     assert table_rows(index)[0][6] == f"0/{total}"
-    *_, (history, *_rest) = respond(index, None, "¿Cuál es la pena por trata de personas?", [], [], None, "fr")
+    question = "¿Cuál es la pena por trata de personas?"
+    *_, (history, *_rest) = respond(index, None, question, [], [], None, "fr")
     assert f"⏳ ley-prueba.pdf : recherche dense 0/{total}" in history[-1]["content"]
