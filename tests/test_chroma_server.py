@@ -94,6 +94,19 @@ def test_ingest_search_and_ask_use_the_server(served, law, report):
     assert set(Index(served).lexical.ids) == index.known_ids()
 
 
+def test_words_first_on_a_server_another_process_finishes_the_vectors(served, law):
+    from assistant.index.write import embed_waiting
+
+    ingest_paths(Index(served), [law], progress=False, vectors=False)  # then the process stops
+    other = Index(served)  # another process, or the next run, on the shared manifest
+    assert other.waiting()["ley-prueba.pdf"].embedded == 0
+    assert search(other, PENALTY, k=5, mode="dense") == []  # placeholders are never hits
+    assert any(h.chunk.article == "Art. 92" for h in search(other, PENALTY, k=5))
+    assert embed_waiting(other, progress=False) == len(other.known_ids())
+    top = search(Index(served), PENALTY, k=3, mode="dense")[0].chunk
+    assert (top.file, top.article) == ("ley-prueba.pdf", "Art. 92") and not Index(served).waiting()
+
+
 def test_removal_and_crash_leftovers_stay_consistent_with_the_server(served, law, report):
     index = Index(served)
     ingest_paths(index, [law, report], progress=False)

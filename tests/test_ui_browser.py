@@ -327,6 +327,13 @@ def test_ingesting_a_real_law_shows_its_progress_then_its_result(own_app_page):
     page.wait_for_function(
         "document.querySelector('#documents').innerText.includes('LEY ORGANICA DE GARANTIAS')"
     )
+    # searchable by its words already; the background worker computes its vectors, and the table's
+    # "dense search" column, refreshed by its timer, ends with every chunk counted
+    chunks = re.search(r"indexado \((\d+) fragmentos\)", status).group(1)  # type: ignore[union-attr]
+    assert "búsqueda densa" in page.inner_text("#documents")
+    page.wait_for_function(
+        f"document.querySelector('#documents').innerText.includes('{chunks}/{chunks}')", timeout=120_000
+    )
 
 
 def test_evaluation_tab_runs_a_reference_file(page, tmp_path):
