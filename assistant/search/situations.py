@@ -209,14 +209,22 @@ def ingest_and_warm(
     compute the documents' vectors (`embed_waiting`): the CLI's ingest and the app's re-index. The first
     question after an ingest waits for none of it; `searchable` gets the reports as soon as every file
     is searchable by its words."""
-    from assistant.index.write import embed_waiting, ingest_paths, settled
+    from assistant.index.write import ingest_paths, settled
 
     reports = ingest_paths(index, list(paths), progress=progress, vectors=False)
     if searchable is not None:
         searchable(reports)
-    warm(index, progress)
-    embed_waiting(index, progress)
+    finish(index, progress)
     return settled(index, reports)
+
+
+def finish(index: Index, progress: bool = False) -> int:
+    """What a words-first ingest leaves to do, in that order: the lexicon for the new set of documents
+    (minutes the first time, then cached), then the vectors the documents wait for; how many vectors."""
+    from assistant.index.write import embed_waiting
+
+    warm(index, progress)
+    return embed_waiting(index, progress)
 
 
 def _document_of(file: str, title: str) -> str | None:

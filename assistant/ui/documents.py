@@ -137,21 +137,23 @@ def compute_vectors(index: Index) -> threading.Thread:
     """Build the situation lexicon, then compute the vectors the documents wait for, in a background
     thread (one per index: a running one picks up what later uploads add). The table's 'dense search'
     column and the chat's notes show how far it is."""
-    from assistant.index.write import embed_waiting
-    from assistant.search.situations import warm
+    from assistant.search.situations import finish
+
+    def waiting() -> set[tuple[str, str, int]]:
+        return {(d.file, d.doc_id, d.pending) for d in index.waiting().values()}
 
     def work() -> None:
-        done = -1
         try:
-            while done != 0:  # until nothing is left, or a pass could not compute anything
-                warm(index)
-                done = embed_waiting(index, progress=False)
-                with _WORKERS_LOCK:
-                    if not index.waiting():
-                        break
+            while True:  # until nothing waits, or a pass changed nothing (nothing it can compute)
+                before = waiting()
+                done = finish(index)
+                with _WORKERS_LOCK:  # decided and deregistered at once: a later upload starts a new one
+                    left = waiting()
+                    if not left or (done == 0 and left == before):
+                        _WORKERS.pop(key, None)
+                        return
         except Exception:  # logged: the documents stay searchable by their words
             log.exception("computing vectors failed; the next upload tries again")
-        finally:
             with _WORKERS_LOCK:
                 _WORKERS.pop(key, None)
 
