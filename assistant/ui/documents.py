@@ -58,16 +58,15 @@ def documents_tab(index: Index, files: gr.CheckboxGroup, lang: gr.State) -> Docu
     def on_reindex(code: str, progress: gr.Progress = TRACK_TQDM) -> tuple[Any, ...]:
         return reindex_sources(index, code)
 
-    seen_waiting = [False]
+    def on_tick(code: str, shown: Any) -> Any:
+        """The table again when its vector counts are not the index's (while vectors are computed, and
+        once after): compared with what this browser shows, so no change is missed between two ticks."""
+        rows = shown.values.tolist() if hasattr(shown, "values") else (shown or {}).get("data", [])
+        return (
+            table_view(index, code) if dense_counts(rows) != dense_counts(table_rows(index)) else gr.update()
+        )
 
-    def on_tick(code: str) -> Any:
-        """The table again while vectors are computed (and once when they are done)."""
-        waiting = bool(index.waiting())
-        changed = waiting or seen_waiting[0]
-        seen_waiting[0] = waiting
-        return table_view(index, code) if changed else gr.update()
-
-    gr.Timer(TABLE_REFRESH_SECONDS).tick(on_tick, lang, table, show_progress="hidden")
+    gr.Timer(TABLE_REFRESH_SECONDS).tick(on_tick, [lang, table], table, show_progress="hidden")
     ingest.click(on_ingest, [upload, lang], [status, table, files, to_remove])
     reindex.click(on_reindex, lang, [status, table])
     remove.click(lambda name, code: remove_document(index, name, code), [to_remove, lang],
@@ -81,6 +80,11 @@ def documents_tab(index: Index, files: gr.CheckboxGroup, lang: gr.State) -> Docu
 
 def table_rows(index: Index) -> list[list[object]]:
     return document_rows(list(index.manifest.documents.values()))
+
+
+def dense_counts(rows: list[list[Any]]) -> list[tuple[str, str]]:
+    """(file, 'dense search' count) of each row of the documents table."""
+    return [(str(r[1]), str(r[6])) for r in rows if len(r) > 6 and r[1]]
 
 
 def table_view(index: Index, code: str) -> dict[str, Any]:
